@@ -1,0 +1,63 @@
+# EKC: the few commands people use. `make run` and `make test` are the quick start.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+LOCK := requirements-dev.lock
+STAMP := $(VENV)/.installed
+
+# Newest of python3.13, python3.12, python3 that actually runs (pyenv shims for a
+# version that is not selected exist but fail when run, so we run each candidate).
+PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
+	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
+
+.PHONY: help install run demo test lint format messages bench clean check-python
+
+help:
+	@echo "make run      install, migrate, load demo data and serve on http://127.0.0.1:8000"
+	@echo "make test     run the whole test suite"
+	@echo "make install  create .venv and install the locked dependencies"
+	@echo "make demo     load (or refresh) the demo data"
+	@echo "make lint     ruff check and format check"
+	@echo "make messages update the .po files after changing texts"
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "EKC needs Python 3.12 or newer (Django 6.1). Found: $$(python3 --version 2>&1)."; \
+		echo "Install Python 3.12+ (e.g. 'pyenv install 3.12') and run make again."; exit 1; fi
+
+$(STAMP): $(LOCK) pyproject.toml | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r $(LOCK)
+	@touch $(STAMP)
+
+install: $(STAMP)
+	$(PY) -m babel.messages.frontend compile --domain django --directory locale --statistics 2>&1 | grep -v "^$$" || true
+
+demo: install
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
+
+run: demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Needs GNU gettext (xgettext); only for developers who change texts.
+messages: install
+	DEBUG=true $(PY) manage.py makemessages --locale nl --locale en --no-obsolete \
+		--ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,110 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from ekc.models import Organization, Region, User
+
+
+def _admin_has_permission(request):
+    # The management site follows the same access rules as the rest of the app.
+    return request.user.has_perm("ekc.use_admin_site")
+
+
+def _admin_login(request, extra_context=None):
+    # One login page for the whole app (with its lockout): the admin site has none of its own.
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next", "/beheer/"))
+
+
+admin.site.has_permission = _admin_has_permission
+admin.site.login = _admin_login
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "region"]
+    list_filter = ["type", "region"]
+    search_fields = ["name"]
+    list_select_related = ["region"]
+
+
+class EkcUserCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name")
+
+
+class EkcUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = EkcUserChangeForm
+    add_form = EkcUserCreationForm
+    ordering = ["last_name", "first_name"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_regional_manager",
+        "is_coordinator",
+        "is_referrer",
+        "is_liaison",
+        "is_researcher",
+        "is_superuser",
+        "is_active",
+    ]
+    list_filter = [
+        "is_regional_manager",
+        "is_coordinator",
+        "is_referrer",
+        "is_liaison",
+        "is_researcher",
+        "is_superuser",
+        "is_active",
+        "regions",
+    ]
+    search_fields = ["email", "first_name", "last_name"]
+    filter_horizontal = ["regions"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "phone"]}),
+        (
+            _("Roles"),
+            {
+                "fields": [
+                    "is_regional_manager",
+                    "is_coordinator",
+                    "is_referrer",
+                    "is_liaison",
+                    "is_researcher",
+                    "is_superuser",
+                    "is_staff",
+                    "is_active",
+                ]
+            },
+        ),
+        (_("Where"), {"fields": ["regions", "organization"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "password1", "password2"],
+            },
+        ),
+    ]

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EkcConfig(AppConfig):
+    name = "ekc"
+    verbose_name = _("Users, regions and organisations")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from ekc.models import Organization, Region, User
+
+        # Who holds which role and where is itself worth a history.
+        auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"regions"})
+        auditlog.register(Organization)
+        auditlog.register(Region)

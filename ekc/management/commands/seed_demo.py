@@ -1,0 +1,156 @@
+"""Demo data for trying EKC out: regions, organisations and a user for every role.
+
+Idempotent: running it again updates the same records and resets the demo
+passwords. Refused when DEBUG is off, so demo logins never reach production.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from coordinators.models import Coordinator
+from ekc.models import Organization, OrganizationType, Region, User
+
+DEMO_PASSWORD = "ekc-demo-2026"
+
+REGIONS = ["Overijssel", "Amsterdam", "Utrecht"]
+
+ORGANIZATIONS = [
+    ("Bureau Jeugdzorg Overijssel", OrganizationType.YOUTH_CARE, "Overijssel"),
+    ("Raad voor de Kinderbescherming Overijssel", OrganizationType.CHILD_PROTECTION, "Overijssel"),
+    ("Woningcorporatie De Woonplaats", OrganizationType.HOUSING, "Overijssel"),
+    ("Sociaal wijkteam Amsterdam-Oost", OrganizationType.MUNICIPALITY, "Amsterdam"),
+    ("Jeugdbescherming Regio Amsterdam", OrganizationType.CHILD_PROTECTION, "Amsterdam"),
+    ("GGZ Centraal Utrecht", OrganizationType.MENTAL_HEALTH, "Utrecht"),
+]
+
+# (email, first, last, roles, regions, organisation)
+USERS = [
+    ("beheerder@ekc.example", "Bea", "Beheer", {"is_superuser", "is_staff"}, [], None),
+    (
+        "regiomanager@ekc.example",
+        "Marieke",
+        "Jansen",
+        {"is_regional_manager"},
+        ["Overijssel"],
+        None,
+    ),
+    (
+        "regiomanager.amsterdam@ekc.example",
+        "Youssef",
+        "Bakker",
+        {"is_regional_manager"},
+        ["Amsterdam"],
+        None,
+    ),
+    (
+        "verwijzer@ekc.example",
+        "Sanne",
+        "de Boer",
+        {"is_referrer"},
+        [],
+        "Bureau Jeugdzorg Overijssel",
+    ),
+    (
+        "verwijzer.raad@ekc.example",
+        "Peter",
+        "Mulder",
+        {"is_referrer"},
+        [],
+        "Raad voor de Kinderbescherming Overijssel",
+    ),
+    (
+        "aandachtsfunctionaris@ekc.example",
+        "Ingrid",
+        "Smit",
+        {"is_liaison"},
+        [],
+        "Bureau Jeugdzorg Overijssel",
+    ),
+    ("onderzoeker@ekc.example", "Willem", "Post", {"is_researcher"}, [], None),
+]
+
+# (code, email, first, last, regions, languages, max cases)
+COORDINATORS = [
+    ("C001", "coordinator@ekc.example", "Fatma", "Yilmaz", ["Overijssel"], ["nl", "tr"], 3),
+    ("C002", "c.elamrani@ekc.example", "Ahmed", "El Amrani", ["Overijssel"], ["nl", "ar"], 2),
+    (
+        "C003",
+        "a.kowalska@ekc.example",
+        "Anna",
+        "Kowalska",
+        ["Overijssel", "Utrecht"],
+        ["nl", "pl"],
+        2,
+    ),
+    ("C004", "j.devries@ekc.example", "Jan", "de Vries", ["Overijssel"], ["nl", "en"], 4),
+    ("C005", "m.santos@ekc.example", "Maria", "Santos", ["Amsterdam"], ["nl", "pt", "en"], 2),
+    ("C006", "k.mohamed@ekc.example", "Khadra", "Mohamed", ["Amsterdam"], ["nl", "so", "ar"], 2),
+]
+
+ROLE_FLAGS = {
+    "is_superuser",
+    "is_staff",
+    "is_regional_manager",
+    "is_coordinator",
+    "is_referrer",
+    "is_liaison",
+    "is_researcher",
+}
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) demo regions, organisations and users for every role."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo only runs with DEBUG on: demo logins must never reach production."
+            )
+        with transaction.atomic():
+            regions = {name: Region.objects.get_or_create(name=name)[0] for name in REGIONS}
+            organizations = {}
+            for name, org_type, region in ORGANIZATIONS:
+                organizations[name], _ = Organization.objects.update_or_create(
+                    name=name, region=regions[region], defaults={"type": org_type}
+                )
+            logins = []
+            for email, first, last, flags, region_names, org_name in USERS:
+                user = self._user(email, first, last, flags, organizations.get(org_name))
+                user.regions.set([regions[r] for r in region_names])
+                logins.append(user)
+            for code, email, first, last, region_names, languages, max_cases in COORDINATORS:
+                user = self._user(email, first, last, {"is_coordinator"}, None)
+                user.regions.set([regions[r] for r in region_names])
+                Coordinator.objects.update_or_create(
+                    user=user,
+                    defaults={
+                        "code": code,
+                        "languages": languages,
+                        "max_active_cases": max_cases,
+                        "active": True,
+                    },
+                )
+                if code == "C001":
+                    logins.append(user)
+        self._print_logins(logins)
+
+    def _user(self, email, first, last, flags, organization):
+        user = User.objects.filter(email__iexact=email).first() or User(email=email)
+        user.first_name, user.last_name = first, last
+        for flag in ROLE_FLAGS:
+            setattr(user, flag, flag in flags)
+        user.organization = organization
+        user.is_active = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        return user
+
+    def _print_logins(self, users):
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Demo logins (password for all: ")
+            + self.style.SUCCESS(f"{DEMO_PASSWORD}):")
+        )
+        for user in users:
+            roles = ", ".join(str(role.label) for role in user.roles)
+            self.stdout.write(f"  {user.email:<36} {roles}")

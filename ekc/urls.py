@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from django.views.i18n import set_language
+
+from ekc import views
+
+admin.site.site_header = "EKC"
+admin.site.site_title = "EKC"
+
+handler403 = "ekc.views.error_403"
+handler404 = "ekc.views.error_404"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("profiel/", views.profile, name="profile"),
+    path("inloggen/", views.LoginView.as_view(), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "wachtwoord-wijzigen/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "wachtwoord-wijzigen/klaar/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("wachtwoord-vergeten/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "wachtwoord-vergeten/verstuurd/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "wachtwoord-vergeten/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord-vergeten/klaar/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # The language choice is offered on the login page too.
+    path("taal/", login_not_required(set_language), name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("beheer/", admin.site.urls),
+]

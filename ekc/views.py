@@ -1,0 +1,46 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ekc.forms import EmailAuthenticationForm
+from ekc.selectors import role_cards_for
+
+
+def home(request):
+    """The landing page after login: who you are, and one card per role you hold."""
+    return render(request, "ekc/home.html", {"role_cards": role_cards_for(request.user)})
+
+
+def profile(request):
+    return render(request, "ekc/profile.html", {"role_cards": role_cards_for(request.user)})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 when it does not (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)

@@ -1,0 +1,135 @@
+"""Named users for every role, plus outsiders, for every test module.
+
+"Outsiders" hold the same role somewhere else: a regional manager of another
+region, a referrer of another organisation, a second coordinator.
+"""
+
+import pytest
+
+from coordinators.models import Coordinator
+from ekc.models import Organization, OrganizationType, Region, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Fast hashing, and plain static storage (no collectstatic manifest in tests).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_user(email, *, regions=(), organization=None, **flags):
+    user = User.objects.create_user(
+        email=email,
+        password=PASSWORD,
+        first_name=email.split("@")[0].split(".")[0].capitalize(),
+        last_name="Test",
+        organization=organization,
+        **flags,
+    )
+    user.regions.set(regions)
+    return user
+
+
+@pytest.fixture
+def region(db):
+    return Region.objects.create(name="Overijssel")
+
+
+@pytest.fixture
+def other_region(db):
+    return Region.objects.create(name="Amsterdam")
+
+
+@pytest.fixture
+def organization(region):
+    return Organization.objects.create(
+        name="Bureau Jeugdzorg Overijssel", type=OrganizationType.YOUTH_CARE, region=region
+    )
+
+
+@pytest.fixture
+def other_organization(other_region):
+    return Organization.objects.create(
+        name="Jeugdbescherming Amsterdam",
+        type=OrganizationType.CHILD_PROTECTION,
+        region=other_region,
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin@ekc.test", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def regional_manager(region):
+    return make_user("manager@ekc.test", regions=[region], is_regional_manager=True)
+
+
+@pytest.fixture
+def other_regional_manager(other_region):
+    return make_user("manager.other@ekc.test", regions=[other_region], is_regional_manager=True)
+
+
+@pytest.fixture
+def coordinator(region):
+    user = make_user("coordinator@ekc.test", regions=[region], is_coordinator=True)
+    Coordinator.objects.create(user=user, code="C001", languages=["nl", "tr"])
+    return user
+
+
+@pytest.fixture
+def other_coordinator(region):
+    user = make_user("coordinator.other@ekc.test", regions=[region], is_coordinator=True)
+    Coordinator.objects.create(user=user, code="C002", languages=["nl"])
+    return user
+
+
+@pytest.fixture
+def referrer(organization):
+    return make_user("referrer@ekc.test", organization=organization, is_referrer=True)
+
+
+@pytest.fixture
+def other_referrer(other_organization):
+    return make_user("referrer.other@ekc.test", organization=other_organization, is_referrer=True)
+
+
+@pytest.fixture
+def liaison(organization):
+    return make_user("liaison@ekc.test", organization=organization, is_liaison=True)
+
+
+@pytest.fixture
+def researcher(db):
+    return make_user("researcher@ekc.test", is_researcher=True)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return make_user("nobody@ekc.test")
+
+
+ROLE_FIXTURES = [
+    "admin_user",
+    "regional_manager",
+    "other_regional_manager",
+    "coordinator",
+    "other_coordinator",
+    "referrer",
+    "other_referrer",
+    "liaison",
+    "researcher",
+    "no_role_user",
+]
+
+
+@pytest.fixture(params=ROLE_FIXTURES)
+def any_user(request):
+    """Each named user in turn."""
+    return request.getfixturevalue(request.param)
