@@ -96,3 +96,8 @@ def test_english_can_be_chosen(client):
     html = client.get(reverse("login")).content.decode()
     assert '<html lang="en">' in html
     assert "Forgot your password?" in html
+
+
+def test_dutch_even_when_the_browser_asks_for_english(client):
+    html = client.get(reverse("login"), headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Inloggen" in html.content.decode()

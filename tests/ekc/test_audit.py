@@ -1,0 +1,68 @@
+import pytest
+from auditlog.models import LogEntry
+from django.test import RequestFactory
+
+from ekc.audit import AccessAction, access_log_for, log_access, log_access_many
+from ekc.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(user, **meta):
+    request = RequestFactory().get("/zaken/1/", REMOTE_ADDR="10.1.2.3", **meta)
+    request.user = user
+    return request
+
+
+def test_access_is_logged_with_who_what_when_and_where(regional_manager, region):
+    log_access(_request(regional_manager), region, AccessAction.PRINT)
+    entry = access_log_for(region).get()
+    assert entry.actor == regional_manager
+    assert entry.remote_addr == "10.1.2.3"
+    assert entry.additional_data["access"] == "print"
+    assert entry.additional_data["path"] == "/zaken/1/"
+    assert entry.timestamp is not None
+
+
+def test_forwarded_for_is_ignored_when_not_behind_the_proxy(regional_manager, region, settings):
+    settings.BEHIND_TLS_PROXY = False
+    log_access(_request(regional_manager, HTTP_X_FORWARDED_FOR="6.6.6.6"), region)
+    assert access_log_for(region).get().remote_addr == "10.1.2.3"
+
+
+def test_many_accesses_are_logged_in_one_query(regional_manager, django_assert_num_queries):
+    regions = [Region.objects.create(name=f"R{i}") for i in range(10)]
+    request = _request(regional_manager)
+    log_access_many(request, regions[:1])  # warm the content type cache
+    with django_assert_num_queries(1):
+        log_access_many(request, regions, detail={"query": "Jansen"})
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 11
+
+
+def test_role_changes_are_kept_as_field_diffs(regional_manager):
+    regional_manager.is_researcher = True
+    regional_manager.save()
+    entry = (
+        LogEntry.objects.get_for_object(regional_manager)
+        .filter(action=LogEntry.Action.UPDATE)
+        .latest()
+    )
+    assert entry.changes["is_researcher"] == [False, True]
+    assert "password" not in entry.changes
+
+
+def test_only_administrators_can_read_the_logs(client, any_user, region):
+    log_access(_request(any_user), region)
+    client.force_login(any_user)
+    response = client.get("/beheer/auditlog/logentry/", follow=True)
+    assert response.status_code == (200 if any_user.is_superuser else 403)
+
+
+def test_administrators_cannot_change_or_delete_log_entries(client, admin_user, region):
+    log_access(_request(admin_user), region)
+    entry = access_log_for(region).get()
+    client.force_login(admin_user)
+    assert client.get(f"/beheer/auditlog/logentry/{entry.pk}/delete/").status_code == 403
+    client.post(f"/beheer/auditlog/logentry/{entry.pk}/change/", {"object_repr": "x"})
+    entry.refresh_from_db()
+    assert entry.object_repr == "Overijssel"
