@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoordinatorsConfig(AppConfig):
     name = "coordinators"
+    verbose_name = _("Coordinators")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from coordinators import models
+
+        auditlog.register(models.Coordinator)
+        auditlog.register(models.Assignment)
+        auditlog.register(models.ConflictOfInterest)
+        auditlog.register(models.Leave)

@@ -1,12 +1,17 @@
-"""The coordinator pool: independent citizens who prepare conferences."""
+"""The coordinator pool, and the assignment of coordinators to cases."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from ekc.languages import language_name
+from referrals.models import Referral
 
 
 class Coordinator(models.Model):
-    """A coordinator's profile, beside their user account (which holds name, email, regions)."""
+    """A coordinator's profile, beside their user account (name, email, regions)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -22,6 +27,8 @@ class Coordinator(models.Model):
         help_text=_("Language codes (ISO 639-1 where one exists), e.g. nl, tr, ar."),
     )
     max_active_cases = models.PositiveSmallIntegerField(_("most open cases at once"), default=2)
+    occasions = models.JSONField(_("experience with occasions"), default=list, blank=True)
+    trained_on = models.DateField(_("trained on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -31,3 +38,110 @@ class Coordinator(models.Model):
 
     def __str__(self):
         return f"{self.user.get_full_name()} ({self.code})"
+
+    @property
+    def language_names(self):
+        return [language_name(code) for code in self.languages]
+
+
+class Leave(models.Model):
+    """A period in which a coordinator takes no new case."""
+
+    coordinator = models.ForeignKey(Coordinator, on_delete=models.CASCADE, related_name="leaves")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("leave")
+        verbose_name_plural = _("leave")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="leave_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.start} - {self.end}"
+
+
+class ConflictOfInterest(models.Model):
+    """A coordinator must not take this family's case (e.g. "I know this family")."""
+
+    coordinator = models.ForeignKey(Coordinator, on_delete=models.CASCADE, related_name="conflicts")
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="conflicts")
+    reason = models.CharField(_("reason"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["coordinator", "referral"], name="conflict_once")
+        ]
+
+    def __str__(self):
+        return f"{self.coordinator} - {self.referral}"
+
+
+class AssignmentStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ENDED = "ended", _("Ended")
+
+
+ACTIVE_ASSIGNMENT = (AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED)
+
+
+class DeclineReason(models.TextChoices):
+    NO_TIME = "no_time", _("No time now")
+    CONFLICT = "conflict_of_interest", _("I know this family or someone involved")
+    LANGUAGE = "language", _("Language does not fit")
+    OTHER = "other", _("Other")
+
+
+class Assignment(models.Model):
+    """A coordinator proposed for a case, and their answer.
+
+    At most one assignment per case is active (proposed or accepted): a
+    database constraint, so two managers assigning at once cannot both win.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="assignments")
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="assignments"
+    )
+    status = models.CharField(
+        max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason"), max_length=32, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(status__in=["proposed", "accepted"]),
+                name="one_active_assignment_per_case",
+            )
+        ]
+        indexes = [models.Index(fields=["coordinator", "status"], name="assignment_coord_status")]
+
+    def __str__(self):
+        return f"{self.coordinator} - {self.referral}"

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 # their pages here; the menu shows only what the user may open.
 NAVIGATION = [
     (_("Home"), "home", None),
+    (_("Cases"), "referrals:list", "referrals.list_referrals"),
+    (_("Coordinators"), "coordinators:pool", "coordinators.view_pool"),
+    (_("My availability"), "coordinators:availability", "coordinators.edit_own_availability"),
     (_("Management"), "admin:index", "ekc.use_admin_site"),
 ]
 
@@ -19,5 +22,6 @@ def navigation(request):
         if perm and not user.has_perm(perm):
             continue
         url = reverse(url_name)
-        items.append({"label": label, "url": url, "active": current == url})
+        active = current == url if url == "/" else current.startswith(url)
+        items.append({"label": label, "url": url, "active": active})
     return {"nav_items": items}

@@ -46,3 +46,14 @@ def is_researcher(user):
 # Audit logs (case change history and the access log) are for administrators only.
 rules.add_perm("ekc.view_audit_log", is_administrator)
 rules.add_perm("ekc.use_admin_site", is_administrator)
+
+
+def region_ids(user):
+    """The ids of the regions a user belongs to, cached on the user for the request."""
+    if not is_active_user(user):
+        return frozenset()
+    cached = getattr(user, "_ekc_region_ids", None)
+    if cached is None:
+        cached = frozenset(user.regions.values_list("pk", flat=True))
+        user._ekc_region_ids = cached
+    return cached

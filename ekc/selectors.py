@@ -1,10 +1,18 @@
-"""Reads shared by the shell: what a user's home page shows per role."""
+"""Reads for the shell: what a user's home page shows per role.
+
+This sits on top of the apps (it gathers each app's selectors), which is why it
+may import them; ekc's models and rules import no app.
+"""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from coordinators.selectors import proposals_for
 from ekc.models import Role
+from referrals import selectors as referral_selectors
+from referrals.lifecycle import CaseStatus
 
 ROLE_DESCRIPTIONS = {
     Role.REGIONAL_MANAGER: _(
@@ -51,3 +59,47 @@ def role_cards_for(user):
             card.organization = user.organization
         cards.append(card)
     return cards
+
+
+def status_counts(user):
+    """How many visible, open cases there are per state (one query)."""
+    rows = (
+        referral_selectors.referrals_for(user)
+        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED])
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["status"]: row["n"] for row in rows}
+    return [(status, counts[status]) for status in CaseStatus if counts.get(status)]
+
+
+def home_work(user):
+    """The work each role sees on the home page."""
+    work = {}
+    if user.is_regional_manager or user.is_superuser:
+        work["status_counts"] = status_counts(user)
+        work["attention"] = (
+            referral_selectors.referrals_for(user)
+            .filter(referral_selectors.attention_q(referral_selectors.attention_cutoffs()))
+            .count()
+        )
+    if user.is_coordinator:
+        work["proposals"] = list(proposals_for(user))
+        work["my_cases"] = list(
+            referral_selectors.referrals_for(user)
+            .filter(
+                assignments__coordinator__user=user,
+                assignments__status="accepted",
+            )
+            .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED])
+            .order_by("status_changed_at")[:20]
+        )
+    if (user.is_referrer or user.is_liaison) and user.organization_id:
+        work["org_cases"] = list(
+            referral_selectors.referrals_for(user)
+            .filter(organization_id=user.organization_id)
+            .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED])
+            .order_by("-status_changed_at")[:10]
+        )
+    return work

@@ -238,6 +238,8 @@ MAILERS = {
         ),
     }
 }
+# The address users reach EKC at, for links in email (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EKC <noreply@ekc.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

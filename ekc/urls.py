@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from ekc import views
@@ -46,5 +46,7 @@ urlpatterns = [
     # The language choice is offered on the login page too.
     path("taal/", login_not_required(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("aanmeldingen/", include("referrals.urls")),
+    path("", include("coordinators.urls")),
     path("beheer/", admin.site.urls),
 ]

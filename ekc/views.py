@@ -7,12 +7,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ekc.forms import EmailAuthenticationForm
-from ekc.selectors import role_cards_for
+from ekc.selectors import home_work, role_cards_for
 
 
 def home(request):
-    """The landing page after login: who you are, and one card per role you hold."""
-    return render(request, "ekc/home.html", {"role_cards": role_cards_for(request.user)})
+    """The landing page after login: who you are, a card per role, and your work."""
+    return render(
+        request,
+        "ekc/home.html",
+        {"role_cards": role_cards_for(request.user), "work": home_work(request.user)},
+    )
 
 
 def profile(request):

@@ -1,0 +1,97 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordinators.models import Coordinator, DeclineReason, Leave
+from ekc.languages import language_choices
+from referrals.forms import DATE_INPUT
+from referrals.models import Occasion
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why do you say no?"), choices=DeclineReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Explanation (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+
+class ConflictForm(forms.Form):
+    coordinator = forms.ModelChoiceField(
+        label=_("Coordinator"), queryset=Coordinator.objects.none()
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = Coordinator.objects.filter(
+            user__regions=region
+        ).select_related("user")
+
+
+class ProfileForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    occasions = forms.MultipleChoiceField(
+        label=_("Occasions you have experience with"),
+        required=False,
+        choices=Occasion.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Coordinator
+        fields = ["languages", "max_active_cases", "occasions"]
+        help_texts = {"max_active_cases": _("How many open cases you can take at once.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = language_choices()
+        self.fields["max_active_cases"].widget.attrs.update({"min": 0, "max": 20})
+
+    def clean_max_active_cases(self):
+        value = self.cleaned_data["max_active_cases"]
+        if value > 20:
+            raise forms.ValidationError(_("At most 20 cases at once."))
+        return value
+
+
+class LeaveForm(forms.ModelForm):
+    class Meta:
+        model = Leave
+        fields = ["start", "end", "note"]
+        widgets = {"start": DATE_INPUT, "end": DATE_INPUT}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The leave must end on or after its first day."))
+        if end and end < timezone.localdate():
+            self.add_error("end", _("This period is already over."))
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, comma-separated, with a header row (see the column list below)."),
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.")
+            ) from None

@@ -1,0 +1,51 @@
+"""The emails of matching: a proposal, an accept, a decline."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from ekc.mail import send_after_commit
+from referrals.notifications import case_url, region_manager_emails
+
+
+def _manager_emails(assignment):
+    emails = region_manager_emails(assignment.referral.region)
+    if assignment.proposed_by:
+        emails.append(assignment.proposed_by.email)
+    return emails
+
+
+def on_commit_proposed(assignment):
+    send_after_commit(
+        [assignment.coordinator.user.email],
+        "coordinators/email/proposed",
+        {
+            "assignment": assignment,
+            "referral": assignment.referral,
+            "path": settings.SITE_URL + reverse("home"),
+        },
+    )
+
+
+def on_commit_accepted(assignment):
+    context = {
+        "assignment": assignment,
+        "referral": assignment.referral,
+        "coordinator": assignment.coordinator.user,
+        "path": case_url(assignment.referral),
+    }
+    send_after_commit(_manager_emails(assignment), "coordinators/email/accepted_manager", context)
+    referrer = assignment.referral.referrer
+    if referrer:
+        send_after_commit([referrer.email], "coordinators/email/accepted_referrer", context)
+
+
+def on_commit_declined(assignment):
+    send_after_commit(
+        _manager_emails(assignment),
+        "coordinators/email/declined",
+        {
+            "assignment": assignment,
+            "referral": assignment.referral,
+            "path": case_url(assignment.referral),
+        },
+    )

@@ -1,0 +1,233 @@
+"""Assignment of coordinators to cases, and coordinators' own availability.
+
+Every function checks state and right, works in one transaction (locking the
+case where two managers can race), records a case event, and mails after commit.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coordinators import notifications
+from coordinators.matching import eligible_coordinators
+from coordinators.models import (
+    ACTIVE_ASSIGNMENT,
+    Assignment,
+    AssignmentStatus,
+    ConflictOfInterest,
+    DeclineReason,
+    Leave,
+)
+from coordinators.rules import can_edit_coordinator
+from referrals.lifecycle import CaseStatus, Transition
+from referrals.models import Referral
+from referrals.rules import can_manage_referral
+from referrals.services import (
+    TransitionError,
+    has_consent,
+    record_event,
+    referral_start_preparation,
+    transition,
+)
+
+
+class AlreadyAssigned(TransitionError):
+    """Another coordinator was proposed or accepted for this case in the meantime."""
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _locked(referral):
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def current_assignment(referral):
+    return (
+        referral.assignments.filter(status__in=ACTIVE_ASSIGNMENT)
+        .select_related("coordinator__user")
+        .first()
+    )
+
+
+def assignment_propose(*, referral, coordinator, actor, on_date=None):
+    """The regional manager proposes ``coordinator`` for the case.
+
+    Requires the family's consent and an eligible coordinator (the hard rules of
+    matching). Emails the coordinator. Raises ``AlreadyAssigned`` when another
+    manager was first.
+    """
+    try:
+        with transaction.atomic():
+            referral = _locked(referral)
+            _require(can_manage_referral(actor, referral))
+            if referral.status != CaseStatus.REGISTERED:
+                raise TransitionError(
+                    _("A coordinator can only be proposed for a registered case.")
+                )
+            if not has_consent(referral):
+                raise TransitionError(
+                    _("Record the family's consent first; then a coordinator can be proposed.")
+                )
+            if current_assignment(referral):
+                raise AlreadyAssigned(_("This case already has a coordinator or a proposal."))
+            on_date = on_date or timezone.localdate()
+            if not eligible_coordinators(referral, on_date).filter(pk=coordinator.pk).exists():
+                raise TransitionError(
+                    _("%(name)s cannot take this case now (region, leave, workload or conflict).")
+                    % {"name": coordinator.user.get_full_name()}
+                )
+            assignment = Assignment.objects.create(
+                referral=referral, coordinator=coordinator, proposed_by=actor
+            )
+            record_event(
+                referral=referral,
+                actor=actor,
+                kind="coordinator_proposed",
+                details={"coordinator": coordinator.code},
+            )
+            notifications.on_commit_proposed(assignment)
+            return assignment
+    except IntegrityError as exc:
+        # The partial unique constraint: someone else proposed at the same moment.
+        raise AlreadyAssigned(_("Another manager proposed a coordinator just now.")) from exc
+
+
+@transaction.atomic
+def assignment_accept(*, assignment, actor):
+    """The coordinator says yes: the case moves to "coordinator assigned".
+
+    The manager and the referrer are told the same day, by email.
+    """
+    referral = _locked(assignment.referral)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _require(assignment.coordinator.user_id == actor.pk)
+    if assignment.status != AssignmentStatus.PROPOSED:
+        raise TransitionError(_("This proposal has already been answered or withdrawn."))
+    assignment.status = AssignmentStatus.ACCEPTED
+    assignment.responded_at = timezone.now()
+    assignment.save(update_fields=["status", "responded_at"])
+    transition(
+        referral=referral,
+        actor=actor,
+        transition=Transition.ASSIGN,
+        details={"coordinator": assignment.coordinator.code},
+    )
+    notifications.on_commit_accepted(assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_decline(*, assignment, actor, reason, note=""):
+    """The coordinator says no, with a reason; the manager proposes the next one.
+
+    Declining for a conflict of interest also records the conflict.
+    """
+    referral = _locked(assignment.referral)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _require(assignment.coordinator.user_id == actor.pk)
+    if assignment.status != AssignmentStatus.PROPOSED:
+        raise TransitionError(_("This proposal has already been answered or withdrawn."))
+    if reason not in DeclineReason.values:
+        raise ValueError(f"Unknown decline reason {reason!r}")
+    assignment.status = AssignmentStatus.DECLINED
+    assignment.responded_at = timezone.now()
+    assignment.decline_reason = reason
+    assignment.decline_note = note
+    assignment.save(update_fields=["status", "responded_at", "decline_reason", "decline_note"])
+    if reason == DeclineReason.CONFLICT:
+        ConflictOfInterest.objects.get_or_create(
+            coordinator=assignment.coordinator,
+            referral=referral,
+            defaults={"reason": note or DeclineReason.CONFLICT.label, "recorded_by": actor},
+        )
+    record_event(
+        referral=referral,
+        actor=actor,
+        kind="coordinator_declined",
+        details={"coordinator": assignment.coordinator.code, "reason": reason, "note": note},
+    )
+    notifications.on_commit_declined(assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_withdraw(*, assignment, actor, reason=""):
+    """The manager withdraws a proposal not yet answered, or a coordinator who
+    accepted (the case then goes back to "registered" to match again)."""
+    referral = _locked(assignment.referral)
+    _require(can_manage_referral(actor, referral))
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status not in ACTIVE_ASSIGNMENT:
+        raise TransitionError(_("This coordinator is no longer on the case."))
+    was_accepted = assignment.status == AssignmentStatus.ACCEPTED
+    assignment.status = AssignmentStatus.WITHDRAWN
+    assignment.responded_at = assignment.responded_at or timezone.now()
+    assignment.save(update_fields=["status", "responded_at"])
+    details = {"coordinator": assignment.coordinator.code, "reason": reason}
+    if was_accepted:
+        transition(referral=referral, actor=actor, transition=Transition.UNASSIGN, details=details)
+    else:
+        record_event(referral=referral, actor=actor, kind="proposal_withdrawn", details=details)
+    return assignment
+
+
+def first_contact_record(*, referral, actor, first_contact_on):
+    """The case's coordinator records the first contact with the family."""
+    assignment = current_assignment(referral)
+    _require(
+        assignment is not None
+        and assignment.status == AssignmentStatus.ACCEPTED
+        and assignment.coordinator.user_id == actor.pk
+    )
+    return referral_start_preparation(
+        referral=referral, actor=actor, first_contact_on=first_contact_on
+    )
+
+
+@transaction.atomic
+def conflict_record(*, referral, coordinator, actor, reason):
+    """The manager records that ``coordinator`` must not take this family's case."""
+    referral = _locked(referral)
+    _require(can_manage_referral(actor, referral))
+    conflict, created = ConflictOfInterest.objects.get_or_create(
+        coordinator=coordinator,
+        referral=referral,
+        defaults={"reason": reason, "recorded_by": actor},
+    )
+    if created:
+        record_event(
+            referral=referral,
+            actor=actor,
+            kind="conflict_recorded",
+            details={"coordinator": coordinator.code},
+        )
+    return conflict
+
+
+@transaction.atomic
+def coordinator_update_profile(*, coordinator, actor, languages, max_active_cases, occasions):
+    """A coordinator keeps their own languages, capacity and experience up to date."""
+    _require(can_edit_coordinator(actor, coordinator))
+    coordinator.languages = languages
+    coordinator.max_active_cases = max_active_cases
+    coordinator.occasions = occasions
+    coordinator.save(update_fields=["languages", "max_active_cases", "occasions"])
+    return coordinator
+
+
+@transaction.atomic
+def leave_add(*, coordinator, actor, start, end, note=""):
+    _require(can_edit_coordinator(actor, coordinator))
+    if end < start:
+        raise ValueError("Leave must end on or after its start.")
+    return Leave.objects.create(coordinator=coordinator, start=start, end=end, note=note)
+
+
+@transaction.atomic
+def leave_remove(*, leave, actor):
+    _require(can_edit_coordinator(actor, leave.coordinator))
+    leave.delete()

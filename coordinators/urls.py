@@ -1,0 +1,20 @@
+from django.urls import path
+
+from coordinators import views
+
+app_name = "coordinators"
+
+urlpatterns = [
+    path("aanmeldingen/<int:pk>/coordinator/", views.match, name="match"),
+    path("aanmeldingen/<int:pk>/coordinator/conflict/", views.conflict_add, name="conflict"),
+    path("aanmeldingen/<int:pk>/eerste-contact/", views.first_contact, name="first_contact"),
+    path("toewijzingen/<int:pk>/accepteren/", views.accept, name="accept"),
+    path("toewijzingen/<int:pk>/afwijzen/", views.decline, name="decline"),
+    path("toewijzingen/<int:pk>/intrekken/", views.withdraw, name="withdraw"),
+    path("mijn-beschikbaarheid/", views.availability, name="availability"),
+    path(
+        "mijn-beschikbaarheid/verlof/<int:pk>/verwijderen/", views.leave_delete, name="leave_delete"
+    ),
+    path("coordinatoren/", views.pool, name="pool"),
+    path("coordinatoren/importeren/", views.import_view, name="import"),
+]

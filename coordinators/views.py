@@ -1,0 +1,253 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coordinators import services
+from coordinators.forms import ConflictForm, DeclineForm, ImportForm, LeaveForm, ProfileForm
+from coordinators.importer import import_pool, parse_pool
+from coordinators.matching import active_cases_filter, needs_interpreter, rank_coordinators
+from coordinators.models import Assignment, Coordinator, Leave
+from coordinators.rules import can_edit_coordinator, can_import_coordinators, can_view_pool
+from referrals.forms import FirstContactForm
+from referrals.rules import can_manage_referral
+from referrals.services import TransitionError, has_consent
+from referrals.views import get_referral_for
+
+IMPORT_SESSION_KEY = "coordinator_import_csv"
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def match(request, pk):
+    """The ranked, eligible coordinators for a case; the manager proposes one."""
+    referral = get_referral_for(request.user, pk)
+    _require(can_manage_referral(request.user, referral))
+    if request.method == "POST":
+        coordinator = get_object_or_404(Coordinator, pk=request.POST.get("coordinator"))
+        try:
+            services.assignment_propose(
+                referral=referral, coordinator=coordinator, actor=request.user
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect("coordinators:match", pk=pk)
+        messages.success(
+            request,
+            _("%(name)s has been asked by email. You will hear when they answer.")
+            % {"name": coordinator.user.get_full_name()},
+        )
+        return redirect("referrals:detail", pk=pk)
+    candidates = rank_coordinators(referral)
+    return render(
+        request,
+        "coordinators/match.html",
+        {
+            "referral": referral,
+            "candidates": candidates,
+            "consent": has_consent(referral),
+            "needs_interpreter": needs_interpreter(referral, candidates),
+            "can_propose": referral.status == "registered"
+            and not referral.assignments.filter(status__in=("proposed", "accepted")).exists(),
+            "conflict_form": ConflictForm(region=referral.region),
+        },
+    )
+
+
+@require_POST
+def conflict_add(request, pk):
+    referral = get_referral_for(request.user, pk)
+    _require(can_manage_referral(request.user, referral))
+    form = ConflictForm(request.POST, region=referral.region)
+    if form.is_valid():
+        services.conflict_record(
+            referral=referral,
+            coordinator=form.cleaned_data["coordinator"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("The conflict of interest has been recorded."))
+    else:
+        messages.error(request, _("Choose a coordinator and give a reason."))
+    return redirect("coordinators:match", pk=pk)
+
+
+def _assignment_for(user, pk):
+    """An assignment the user answers (their own), or 404."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("referral", "coordinator__user"), pk=pk
+    )
+    if assignment.coordinator.user_id != user.pk:
+        raise Http404
+    return assignment
+
+
+@require_POST
+def accept(request, pk):
+    assignment = _assignment_for(request.user, pk)
+    try:
+        services.assignment_accept(assignment=assignment, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("home")
+    messages.success(
+        request,
+        _("Thank you! You are the coordinator of %(ref)s now. Contact the family soon.")
+        % {"ref": assignment.referral.reference},
+    )
+    return redirect("referrals:detail", pk=assignment.referral_id)
+
+
+def decline(request, pk):
+    assignment = _assignment_for(request.user, pk)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_decline(
+                assignment=assignment, actor=request.user, **form.cleaned_data
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("You said no. The regional manager has been told."))
+        return redirect("home")
+    return render(request, "coordinators/decline.html", {"assignment": assignment, "form": form})
+
+
+@require_POST
+def withdraw(request, pk):
+    assignment = get_object_or_404(Assignment.objects.select_related("referral"), pk=pk)
+    referral = get_referral_for(request.user, assignment.referral_id)
+    _require(can_manage_referral(request.user, referral))
+    try:
+        services.assignment_withdraw(assignment=assignment, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The coordinator is no longer on this case."))
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@require_POST
+def first_contact(request, pk):
+    referral = get_referral_for(request.user, pk)
+    form = FirstContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in a date that is not in the future."))
+        return redirect("referrals:detail", pk=pk)
+    try:
+        services.first_contact_record(
+            referral=referral,
+            actor=request.user,
+            first_contact_on=form.cleaned_data["first_contact_on"],
+        )
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("First contact recorded. The preparation has started."))
+    return redirect("referrals:detail", pk=pk)
+
+
+def availability(request):
+    """A coordinator keeps their languages, capacity, experience and leave up to date."""
+    coordinator = getattr(request.user, "coordinator_profile", None)
+    if coordinator is None or not can_edit_coordinator(request.user, coordinator):
+        raise PermissionDenied
+    profile_form = ProfileForm(
+        request.POST if "save_profile" in request.POST else None, instance=coordinator
+    )
+    leave_form = LeaveForm(request.POST if "add_leave" in request.POST else None)
+    if request.method == "POST":
+        if "save_profile" in request.POST and profile_form.is_valid():
+            services.coordinator_update_profile(
+                coordinator=coordinator, actor=request.user, **profile_form.cleaned_data
+            )
+            messages.success(request, _("Your details have been saved."))
+            return redirect("coordinators:availability")
+        if "add_leave" in request.POST and leave_form.is_valid():
+            services.leave_add(
+                coordinator=coordinator, actor=request.user, **leave_form.cleaned_data
+            )
+            messages.success(request, _("Your leave has been saved. You get no new cases then."))
+            return redirect("coordinators:availability")
+        messages.error(request, _("Not saved yet: check the fields marked in red."))
+    leaves = coordinator.leaves.filter(end__gte=timezone.localdate())
+    return render(
+        request,
+        "coordinators/availability.html",
+        {
+            "coordinator": coordinator,
+            "profile_form": profile_form,
+            "leave_form": leave_form,
+            "leaves": leaves,
+        },
+    )
+
+
+@require_POST
+def leave_delete(request, pk):
+    leave = get_object_or_404(Leave.objects.select_related("coordinator__user"), pk=pk)
+    if not can_edit_coordinator(request.user, leave.coordinator):
+        raise Http404
+    services.leave_remove(leave=leave, actor=request.user)
+    messages.success(request, _("The leave has been removed."))
+    return redirect("coordinators:availability")
+
+
+def pool(request):
+    """The coordinators of the manager's regions, with workload and leave."""
+    _require(can_view_pool(request.user))
+    coordinators = Coordinator.objects.select_related("user").prefetch_related(
+        "user__regions",
+        Prefetch(
+            "leaves",
+            queryset=Leave.objects.filter(end__gte=timezone.localdate()),
+            to_attr="current_leaves",
+        ),
+    )
+    if not request.user.is_superuser:
+        coordinators = coordinators.filter(user__regions__users=request.user).distinct()
+    coordinators = coordinators.annotate(
+        active_cases=Count("assignments", filter=active_cases_filter(), distinct=True)
+    ).order_by("user__last_name", "user__first_name")
+    return render(
+        request,
+        "coordinators/pool.html",
+        {"coordinators": coordinators, "can_import": can_import_coordinators(request.user)},
+    )
+
+
+def import_view(request):
+    """Upload a pool CSV, see a preview with every error, then confirm."""
+    _require(can_import_coordinators(request.user))
+    if request.method == "POST" and "confirm" in request.POST:
+        text = request.session.get(IMPORT_SESSION_KEY)
+        if text is None:
+            messages.error(request, _("The uploaded file has expired. Upload it again."))
+            return redirect("coordinators:import")
+        parsed = parse_pool(text)
+        if not parsed.ok:
+            messages.error(request, _("The file has errors; nothing has been imported."))
+            return redirect("coordinators:import")
+        created, updated = import_pool(parsed)
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(
+            request,
+            _("Imported: %(created)s new coordinators, %(updated)s updated.")
+            % {"created": created, "updated": updated},
+        )
+        return redirect("coordinators:pool")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    parsed = None
+    if request.method == "POST" and form.is_valid():
+        parsed = parse_pool(form.cleaned_data["file"])
+        if parsed.ok:
+            request.session[IMPORT_SESSION_KEY] = form.cleaned_data["file"]
+    return render(request, "coordinators/import.html", {"form": form, "parsed": parsed})

@@ -1,0 +1,219 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ekc.languages import language_choices
+from ekc.models import Organization, User
+from referrals.lifecycle import CaseStatus
+from referrals.models import (
+    Consent,
+    InvolvedProfessional,
+    MainPerson,
+    NetworkMember,
+    Occasion,
+    Referral,
+    StopReason,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+REQUIRED_TO_SEND = ("occasion", "question", "bounds", "family_name")
+
+
+class ReferralForm(forms.ModelForm):
+    """The referral. Saving a draft needs only the organisation; submitting or
+    registering needs the occasion, question, bounds, family name and a main person."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages of the family"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "language-list"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "organization",
+            "referrer",
+            "occasion",
+            "question",
+            "bounds",
+            "problem_areas",
+            "help_duration",
+            "family_name",
+            "address",
+            "postcode",
+            "municipality",
+            "languages",
+            "funder",
+            "budget_number",
+        ]
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 3}),
+            "bounds": forms.Textarea(attrs={"rows": 3}),
+            "problem_areas": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, final=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.final = final
+        self.fields["languages"].choices = language_choices()
+        self.fields["occasion"].required = False
+        if user.is_regional_manager or user.is_superuser:
+            organizations = Organization.objects.select_related("region")
+            if not user.is_superuser:
+                organizations = organizations.filter(region__users=user)
+            self.fields["organization"].queryset = organizations
+            self.fields["referrer"].queryset = User.objects.filter(
+                is_referrer=True, is_active=True, organization__in=organizations
+            ).order_by("last_name", "first_name")
+            self.fields["referrer"].label_from_instance = lambda u: (
+                f"{u.get_full_name()} ({u.organization})"
+            )
+            self.fields["referrer"].required = False
+        else:
+            # A referrer refers for their own organisation, as themselves.
+            del self.fields["organization"]
+            del self.fields["referrer"]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.final:
+            for name in REQUIRED_TO_SEND:
+                if name in self.fields and not cleaned.get(name):
+                    self.add_error(name, _("Fill this in before you send the referral."))
+        referrer = cleaned.get("referrer")
+        organization = cleaned.get("organization")
+        if referrer and organization and referrer.organization_id != organization.pk:
+            self.add_error("referrer", _("This referrer does not work at the chosen organisation."))
+        return cleaned
+
+
+class MainPersonForm(forms.ModelForm):
+    class Meta:
+        model = MainPerson
+        fields = ["name", "birth_date", "sex", "is_child", "lives_with"]
+        widgets = {"birth_date": DATE_INPUT}
+
+    def clean_birth_date(self):
+        born = self.cleaned_data.get("birth_date")
+        if born and born > timezone.localdate():
+            raise forms.ValidationError(_("A birth date cannot be in the future."))
+        return born
+
+    def has_changed(self):
+        # The "child" tick alone does not make an empty row worth saving.
+        return any(
+            name in self.changed_data for name in ("name", "birth_date", "sex", "lives_with")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_changed() and not cleaned.get("name") and not cleaned.get("DELETE"):
+            self.add_error("name", _("Fill in a name, or empty the row."))
+        return cleaned
+
+
+class ProfessionalForm(forms.ModelForm):
+    class Meta:
+        model = InvolvedProfessional
+        fields = ["name", "organization", "role", "contact"]
+
+
+class NetworkMemberForm(forms.ModelForm):
+    class Meta:
+        model = NetworkMember
+        fields = ["name", "relation"]
+
+
+def _formset(model, form, extra=1):
+    return inlineformset_factory(
+        Referral, model, form=form, extra=extra, can_delete=True, max_num=60
+    )
+
+
+FORMSETS = {
+    "main_persons": (MainPerson, MainPersonForm, _("Main persons and children")),
+    "professionals": (InvolvedProfessional, ProfessionalForm, _("Other professionals involved")),
+    "network": (NetworkMember, NetworkMemberForm, _("Network members already known")),
+}
+
+
+def build_formsets(data=None, instance=None, add=None):
+    """The three row lists of the referral form. ``add`` names one that gets an extra row."""
+    if data is not None and add in FORMSETS:
+        data = data.copy()
+        key = f"{add}-TOTAL_FORMS"
+        data[key] = str(int(data.get(key) or 0) + 1)
+    formsets = {}
+    for prefix, (model, form, title) in FORMSETS.items():
+        extra = 1 if instance is None or not instance.pk else 0
+        formset = _formset(model, form, extra=extra)(data, instance=instance, prefix=prefix)
+        formset.title = title
+        formsets[prefix] = formset
+    return formsets
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["given_by", "given_on", "scope"]
+        widgets = {"given_on": DATE_INPUT, "scope": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_given_on(self):
+        given_on = self.cleaned_data["given_on"]
+        if given_on > timezone.localdate():
+            raise forms.ValidationError(_("Consent cannot be given in the future."))
+        return given_on
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class StopForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why does the case end?"), choices=StopReason.choices)
+    note = forms.CharField(
+        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == StopReason.OTHER and not cleaned.get("note"):
+            self.add_error("note", _("Explain the reason when you choose 'Other'."))
+        return cleaned
+
+
+class FirstContactForm(forms.Form):
+    first_contact_on = forms.DateField(label=_("Date of the first contact"), widget=DATE_INPUT)
+
+    def clean_first_contact_on(self):
+        day = self.cleaned_data["first_contact_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return day
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.none(), required=False
+    )
+    occasion = forms.ChoiceField(label=_("Occasion"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    attention = forms.BooleanField(label=_("Needs attention"), required=False)
+
+    def __init__(self, *args, regions, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["organization"].queryset = organizations
+        self.fields["occasion"].choices = [("", _("All occasions")), *Occasion.choices]
+        self.fields["status"].choices = [("", _("All states")), *CaseStatus.choices]
+        self.fields["region"].empty_label = _("All regions")
+        self.fields["organization"].empty_label = _("All organisations")

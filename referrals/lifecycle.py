@@ -1,0 +1,112 @@
+"""The case lifecycle, declared once.
+
+Services move a case only along these transitions; templates ask
+``can_transition`` to decide which buttons to show. Later apps (conferences,
+plans) use the transitions declared here through ``referrals.services``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Sent back")
+    REGISTERED = "registered", _("Registered")
+    COORDINATOR_ASSIGNED = "coordinator_assigned", _("Coordinator assigned")
+    PREPARING = "preparing", _("Preparing")
+    CONFERENCE_SCHEDULED = "conference_scheduled", _("Conference scheduled")
+    CONFERENCE_HELD = "conference_held", _("Conference held")
+    PLAN_DECIDED = "plan_decided", _("Plan decided")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+    STOPPED = "stopped", _("Stopped")
+
+
+S = CaseStatus
+
+# Before the conference: a case can still be stopped without one.
+BEFORE_CONFERENCE = frozenset(
+    {
+        S.DRAFT,
+        S.SUBMITTED,
+        S.RETURNED,
+        S.REGISTERED,
+        S.COORDINATOR_ASSIGNED,
+        S.PREPARING,
+        S.CONFERENCE_SCHEDULED,
+    }
+)
+# Registered with the region and not ended: the cases a regional manager works on.
+IN_PROGRESS = frozenset(
+    {
+        S.REGISTERED,
+        S.COORDINATOR_ASSIGNED,
+        S.PREPARING,
+        S.CONFERENCE_SCHEDULED,
+        S.CONFERENCE_HELD,
+        S.PLAN_DECIDED,
+        S.FOLLOW_UP,
+    }
+)
+# A coordinator's active cases: from the proposal until the conference is held.
+COORDINATOR_ACTIVE = frozenset(
+    {S.REGISTERED, S.COORDINATOR_ASSIGNED, S.PREPARING, S.CONFERENCE_SCHEDULED}
+)
+# Not yet with the region (the referrer's own work).
+WITH_REFERRER = frozenset({S.DRAFT, S.RETURNED})
+ENDED = frozenset({S.CLOSED, S.STOPPED})
+
+
+class Transition(models.TextChoices):
+    """Every way a case's state may change, named by what happens."""
+
+    SUBMIT = "submit", _("submitted by the referrer")
+    REGISTER = "register", _("registered")
+    TAKE_IN = "take_in", _("taken in by the regional manager")
+    RETURN = "return", _("sent back to the referrer")
+    ASSIGN = "assign", _("coordinator accepted")
+    UNASSIGN = "unassign", _("coordinator withdrawn")
+    START_PREPARATION = "start_preparation", _("first contact with the family")
+    SCHEDULE = "schedule", _("conference scheduled")
+    HOLD = "hold", _("conference held")
+    DECIDE_PLAN = "decide_plan", _("plan decided")
+    START_FOLLOW_UP = "start_follow_up", _("follow-up started")
+    CLOSE = "close", _("closed")
+    STOP = "stop", _("stopped without a conference")
+    REOPEN = "reopen", _("reopened")
+
+
+T = Transition
+
+# transition -> (states it may start from, state it leads to). REOPEN leads back to
+# the state the case had before it was stopped or closed (see services).
+TRANSITIONS = {
+    T.SUBMIT: (WITH_REFERRER, S.SUBMITTED),
+    T.REGISTER: (frozenset({S.DRAFT}), S.REGISTERED),
+    T.TAKE_IN: (frozenset({S.SUBMITTED}), S.REGISTERED),
+    T.RETURN: (frozenset({S.SUBMITTED}), S.RETURNED),
+    T.ASSIGN: (frozenset({S.REGISTERED}), S.COORDINATOR_ASSIGNED),
+    T.UNASSIGN: (
+        frozenset({S.COORDINATOR_ASSIGNED, S.PREPARING, S.CONFERENCE_SCHEDULED}),
+        S.REGISTERED,
+    ),
+    T.START_PREPARATION: (frozenset({S.COORDINATOR_ASSIGNED}), S.PREPARING),
+    T.SCHEDULE: (frozenset({S.COORDINATOR_ASSIGNED, S.PREPARING}), S.CONFERENCE_SCHEDULED),
+    T.HOLD: (frozenset({S.CONFERENCE_SCHEDULED}), S.CONFERENCE_HELD),
+    T.DECIDE_PLAN: (frozenset({S.CONFERENCE_HELD, S.PLAN_DECIDED}), S.PLAN_DECIDED),
+    T.START_FOLLOW_UP: (frozenset({S.PLAN_DECIDED}), S.FOLLOW_UP),
+    T.CLOSE: (frozenset({S.CONFERENCE_HELD, S.PLAN_DECIDED, S.FOLLOW_UP}), S.CLOSED),
+    T.STOP: (BEFORE_CONFERENCE, S.STOPPED),
+    T.REOPEN: (ENDED, None),
+}
+
+
+def can_transition(status, transition):
+    sources, _target = TRANSITIONS[transition]
+    return status in sources
+
+
+def target_of(transition):
+    return TRANSITIONS[transition][1]

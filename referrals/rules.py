@@ -1,0 +1,123 @@
+"""Who may see and change a case. Views, templates and selectors all use these.
+
+A coordinator's link to a case is an assignment (coordinators app); it is read
+here through the ``assignments`` relation so the rules stay in one place.
+"""
+
+import rules
+from django.db.models import Q
+
+from ekc.rules import (
+    is_administrator,
+    is_coordinator,
+    is_liaison,
+    is_referrer,
+    is_regional_manager,
+    region_ids,
+)
+from referrals.lifecycle import BEFORE_CONFERENCE, ENDED, WITH_REFERRER, CaseStatus
+from referrals.models import Referral
+
+# Assignment states that link a coordinator to a case (a pending proposal, or accepted).
+CURRENT_ASSIGNMENT = ("proposed", "accepted")
+
+
+def visible_referrals_q(user):
+    """A filter for the cases ``user`` may see; matches nothing for outsiders."""
+    if is_administrator(user):
+        return Q()
+    q = Q(pk__in=[])
+    if is_regional_manager(user):
+        # The region's work starts when the referral is submitted or registered.
+        q |= Q(region__in=region_ids(user)) & ~Q(status=CaseStatus.DRAFT)
+        q |= Q(region__in=region_ids(user), created_by=user)
+    if is_referrer(user) or is_liaison(user):
+        q |= Q(organization_id=user.organization_id)
+    if is_coordinator(user):
+        # A subquery, not a join: a join would repeat cases with several assignments.
+        q |= Q(
+            pk__in=Referral.objects.filter(
+                assignments__coordinator__user=user,
+                assignments__status__in=CURRENT_ASSIGNMENT,
+            ).values("pk")
+        )
+    return q
+
+
+@rules.predicate
+def manages_region_of(user, referral):
+    return is_regional_manager(user) and referral.region_id in region_ids(user)
+
+
+@rules.predicate
+def of_own_organization(user, referral):
+    return (is_referrer(user) or is_liaison(user)) and (
+        referral.organization_id == user.organization_id
+    )
+
+
+@rules.predicate
+def referrer_of_own_organization(user, referral):
+    return is_referrer(user) and referral.organization_id == user.organization_id
+
+
+@rules.predicate
+def is_case_coordinator(user, referral):
+    return (
+        is_coordinator(user)
+        and referral.assignments.filter(
+            coordinator__user=user, status__in=CURRENT_ASSIGNMENT
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_with_referrer(user, referral):
+    return referral.status in WITH_REFERRER
+
+
+@rules.predicate
+def is_before_conference(user, referral):
+    return referral.status in BEFORE_CONFERENCE
+
+
+@rules.predicate
+def is_draft_of(user, referral):
+    return referral.status == CaseStatus.DRAFT and referral.created_by_id == user.pk
+
+
+@rules.predicate
+def is_with_region(user, referral):
+    # Submitted, or sent back by the region (it stays in view until resubmitted).
+    return referral.status != CaseStatus.DRAFT
+
+
+@rules.predicate
+def is_ended(user, referral):
+    return referral.status in ENDED
+
+
+can_view_referral = (
+    is_administrator
+    | (manages_region_of & (is_with_region | is_draft_of))
+    | of_own_organization
+    | is_case_coordinator
+)
+can_manage_referral = is_administrator | (manages_region_of & (is_with_region | is_draft_of))
+can_edit_referral = (referrer_of_own_organization & is_with_referrer) | (
+    can_manage_referral & is_before_conference
+)
+can_stop_referral = is_before_conference & (can_manage_referral | referrer_of_own_organization)
+can_reopen_referral = is_administrator & is_ended
+can_register_referrals = is_administrator | is_regional_manager | is_referrer
+can_see_referral_lists = (
+    is_administrator | is_regional_manager | is_referrer | is_liaison | is_coordinator
+)
+
+rules.add_perm("referrals.view_referral", can_view_referral)
+rules.add_perm("referrals.manage_referral", can_manage_referral)
+rules.add_perm("referrals.change_referral", can_edit_referral)
+rules.add_perm("referrals.stop_referral", can_stop_referral)
+rules.add_perm("referrals.reopen_referral", can_reopen_referral)
+rules.add_perm("referrals.add_referral", can_register_referrals)
+rules.add_perm("referrals.list_referrals", can_see_referral_lists)

@@ -1,0 +1,132 @@
+"""Reads of cases, already filtered to what the user may see."""
+
+import datetime
+
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from referrals.lifecycle import CaseStatus
+from referrals.models import CaseEvent, Referral
+from referrals.rules import visible_referrals_q
+
+# The order in which the work queue shows states.
+STATUS_ORDER = list(CaseStatus.values)
+
+NO_COORDINATOR_WORKING_DAYS = 2
+NO_FIRST_CONTACT_DAYS = 2
+NO_CONFERENCE_WEEKS = 8
+WAITING_FOR_CONFERENCE = (
+    CaseStatus.REGISTERED,
+    CaseStatus.COORDINATOR_ASSIGNED,
+    CaseStatus.PREPARING,
+    CaseStatus.CONFERENCE_SCHEDULED,
+)
+
+
+def referrals_for(user):
+    """The cases ``user`` may see, with what every list shows."""
+    return Referral.objects.filter(visible_referrals_q(user)).select_related(
+        "region", "organization"
+    )
+
+
+def working_days_back(day, count):
+    """The date ``count`` working days (Mon-Fri) before ``day``."""
+    while count > 0:
+        day -= datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def attention_cutoffs(now=None):
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return {
+        # Registered on or before this day and still no coordinator.
+        "no_coordinator": working_days_back(today, NO_COORDINATOR_WORKING_DAYS),
+        # Coordinator accepted before this moment and still no first contact.
+        "no_first_contact": now - datetime.timedelta(days=NO_FIRST_CONTACT_DAYS),
+        # Registered before this moment and still no conference held.
+        "no_conference": now - datetime.timedelta(weeks=NO_CONFERENCE_WEEKS),
+    }
+
+
+def attention_q(cutoffs):
+    return (
+        Q(status=CaseStatus.REGISTERED, registered_at__date__lte=cutoffs["no_coordinator"])
+        | Q(
+            status=CaseStatus.COORDINATOR_ASSIGNED,
+            status_changed_at__lte=cutoffs["no_first_contact"],
+        )
+        | Q(status__in=WAITING_FOR_CONFERENCE, registered_at__lte=cutoffs["no_conference"])
+    )
+
+
+def flags_for(referral, cutoffs):
+    """The warnings the queue shows for one case (computed without queries)."""
+    flags = []
+    registered = referral.registered_at
+    if (
+        referral.status == CaseStatus.REGISTERED
+        and registered
+        and timezone.localdate(registered) <= cutoffs["no_coordinator"]
+    ):
+        flags.append("no_coordinator")
+    if (
+        referral.status == CaseStatus.COORDINATOR_ASSIGNED
+        and referral.status_changed_at <= cutoffs["no_first_contact"]
+    ):
+        flags.append("no_first_contact")
+    if (
+        referral.status in WAITING_FOR_CONFERENCE
+        and registered
+        and registered <= cutoffs["no_conference"]
+    ):
+        flags.append("no_conference")
+    return flags
+
+
+def work_queue(
+    user, *, q="", region=None, organization=None, occasion="", status="", attention=False
+):
+    """The queue: visible cases, filtered, by state (lifecycle order), longest waiting first."""
+    referrals = referrals_for(user)
+    if q:
+        referrals = referrals.filter(Q(reference__icontains=q) | Q(family_name__icontains=q))
+    if region:
+        referrals = referrals.filter(region=region)
+    if organization:
+        referrals = referrals.filter(organization=organization)
+    if occasion:
+        referrals = referrals.filter(occasion=occasion)
+    if status:
+        referrals = referrals.filter(status=status)
+    else:
+        # Ended cases leave the queue unless asked for by state.
+        referrals = referrals.exclude(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED])
+    if attention:
+        referrals = referrals.filter(attention_q(attention_cutoffs()))
+    status_rank = Case(
+        *[When(status=value, then=Value(rank)) for rank, value in enumerate(STATUS_ORDER)],
+        output_field=IntegerField(),
+    )
+    return referrals.annotate(status_rank=status_rank).order_by(
+        "status_rank", "status_changed_at", "pk"
+    )
+
+
+def referral_detail(user, pk):
+    """One visible case with everything its page shows, in a fixed number of queries."""
+    return (
+        referrals_for(user)
+        .select_related("referrer", "referrer__organization", "created_by")
+        .prefetch_related(
+            "main_persons",
+            "professionals",
+            "network_members",
+            "consents__recorded_by",
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        )
+        .get(pk=pk)
+    )

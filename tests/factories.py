@@ -1,0 +1,65 @@
+"""Test data built through the real services, so tests exercise the real rules."""
+
+import datetime
+
+from django.utils import timezone
+
+from coordinators.models import Coordinator
+from coordinators.services import assignment_accept, assignment_propose
+from referrals import services
+from referrals.models import MainPerson, Occasion
+from tests.conftest import make_user
+
+COMPLETE = {
+    "occasion": Occasion.THREATENED_PLACEMENT,
+    "question": "Waar kunnen de kinderen veilig wonen?",
+    "bounds": "De kinderen wonen niet bij vader zolang hij drinkt.",
+    "family_name": "Jansen",
+    "languages": ["nl", "tr"],
+}
+
+
+def draft(actor, organization, **fields):
+    referral = services.referral_create(
+        actor=actor, organization=organization, **{**COMPLETE, **fields}
+    )
+    MainPerson.objects.create(
+        referral=referral, name="Sem Jansen", birth_date=datetime.date(2015, 5, 1), sex="m"
+    )
+    return referral
+
+
+def registered(manager, organization, with_consent=True, **fields):
+    referral = services.referral_register(
+        referral=draft(manager, organization, **fields), actor=manager
+    )
+    if with_consent:
+        services.consent_record(
+            referral=referral,
+            actor=manager,
+            given_by="Moeder, mevrouw Jansen",
+            given_on=timezone.localdate(),
+            scope="Delen van de aanmelding met een coördinator",
+        )
+    return referral
+
+
+def coordinator(region, code, languages=("nl",), max_active_cases=2, **profile):
+    user = make_user(f"{code.lower()}@ekc.test", regions=[region], is_coordinator=True)
+    return Coordinator.objects.create(
+        user=user,
+        code=code,
+        languages=list(languages),
+        max_active_cases=max_active_cases,
+        **profile,
+    )
+
+
+def assigned(manager, organization, coordinator_profile, **fields):
+    referral = registered(manager, organization, **fields)
+    assignment = assignment_propose(
+        referral=referral, coordinator=coordinator_profile, actor=manager
+    )
+    assignment_accept(assignment=assignment, actor=coordinator_profile.user)
+    referral.refresh_from_db()
+    return referral

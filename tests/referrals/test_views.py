@@ -1,0 +1,356 @@
+import pytest
+from django.urls import reverse
+
+from coordinators.models import Assignment
+from referrals.lifecycle import CaseStatus
+from referrals.models import Referral
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(regional_manager, organization, referrer, coordinator):
+    """A registered case of the manager's region and the referrer's organisation,
+    with ``coordinator`` assigned."""
+    return factories.assigned(
+        regional_manager, organization, coordinator.coordinator_profile, referrer=referrer
+    )
+
+
+# Who sees the case (200) and who gets 404, for every role and outsiders.
+DETAIL_ACCESS = {
+    "admin_user": 200,
+    "regional_manager": 200,
+    "other_regional_manager": 404,
+    "coordinator": 200,
+    "other_coordinator": 404,
+    "referrer": 200,
+    "other_referrer": 404,
+    "liaison": 200,
+    "researcher": 404,
+    "no_role_user": 404,
+}
+
+
+@pytest.mark.parametrize(("fixture", "expected"), DETAIL_ACCESS.items())
+def test_case_page_access_for_every_role(client, request, case, fixture, expected):
+    client.force_login(request.getfixturevalue(fixture))
+    response = client.get(reverse("referrals:detail", args=[case.pk]))
+    assert response.status_code == expected
+    if expected == 200:
+        assert "Waar kunnen de kinderen veilig wonen?" in response.content.decode()
+
+
+LIST_ACCESS = {
+    "admin_user": True,
+    "regional_manager": True,
+    "other_regional_manager": False,
+    "coordinator": True,
+    "other_coordinator": False,
+    "referrer": True,
+    "other_referrer": False,
+    "liaison": True,
+}
+
+
+@pytest.mark.parametrize(("fixture", "sees"), LIST_ACCESS.items())
+def test_lists_show_only_what_the_user_may_see(client, request, case, fixture, sees):
+    client.force_login(request.getfixturevalue(fixture))
+    response = client.get(reverse("referrals:list"))
+    assert response.status_code == 200
+    assert (case.reference in response.content.decode()) == sees
+
+
+@pytest.mark.parametrize("fixture", ["researcher", "no_role_user"])
+def test_researchers_and_roleless_users_get_no_case_list(client, request, case, fixture):
+    client.force_login(request.getfixturevalue(fixture))
+    assert client.get(reverse("referrals:list")).status_code == 403
+
+
+def test_viewing_a_case_is_access_logged(client, case, regional_manager):
+    from ekc.audit import access_log_for
+
+    client.force_login(regional_manager)
+    client.get(reverse("referrals:detail", args=[case.pk]), REMOTE_ADDR="10.0.0.7")
+    entry = access_log_for(case).get()
+    assert (entry.actor, entry.remote_addr, entry.additional_data["access"]) == (
+        regional_manager,
+        "10.0.0.7",
+        "view",
+    )
+
+
+def test_searching_is_access_logged_per_case_found(client, case, regional_manager):
+    from ekc.audit import access_log_for
+
+    client.force_login(regional_manager)
+    client.get(reverse("referrals:list"), {"q": "jans"})
+    entry = access_log_for(case).get()
+    assert entry.additional_data == {"access": "search", "path": "/aanmeldingen/", "query": "jans"}
+
+
+def test_case_page_shows_timeline(client, case, regional_manager):
+    client.force_login(regional_manager)
+    html = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
+    assert "Tijdlijn" in html
+    assert "Coördinator heeft ja gezegd" in html
+    assert "Geregistreerd" in html
+
+
+def test_referrer_sees_the_coordinators_name_and_contact(client, case, referrer, coordinator):
+    client.force_login(referrer)
+    html = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
+    assert coordinator.get_full_name() in html
+    assert coordinator.email in html
+
+
+def form_data(**overrides):
+    data = {
+        "occasion": "crisis",
+        "question": "Hoe komt de zoon aan zijn diploma?",
+        "bounds": "Hij gaat elke dag naar school.",
+        "family_name": "Yilmaz",
+        "languages": ["nl", "tr"],
+        "main_persons-TOTAL_FORMS": "1",
+        "main_persons-INITIAL_FORMS": "0",
+        "main_persons-0-name": "Emre Yilmaz",
+        "main_persons-0-birth_date": "2010-04-02",
+        "main_persons-0-sex": "m",
+        "main_persons-0-is_child": "on",
+        "professionals-TOTAL_FORMS": "1",
+        "professionals-INITIAL_FORMS": "0",
+        "network-TOTAL_FORMS": "1",
+        "network-INITIAL_FORMS": "0",
+        "network-0-name": "Oma Ayse",
+        "network-0-relation": "grandparent",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_referrer_submits_a_referral_through_the_form(client, referrer, regional_manager):
+    client.force_login(referrer)
+    response = client.post(reverse("referrals:create"), form_data(submit="1"))
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert referral.status == CaseStatus.SUBMITTED
+    assert referral.organization == referrer.organization
+    assert referral.referrer == referrer
+    assert referral.languages == ["nl", "tr"]
+    assert list(referral.main_persons.values_list("name", "birth_year")) == [("Emre Yilmaz", 2010)]
+    assert list(referral.network_members.values_list("name", flat=True)) == ["Oma Ayse"]
+
+
+def test_bad_input_keeps_the_form_and_shows_dutch_errors(client, referrer):
+    client.force_login(referrer)
+    response = client.post(
+        reverse("referrals:create"),
+        form_data(submit="1", bounds="", **{"main_persons-0-birth_date": "2999-01-01"}),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vul dit in voordat je de aanmelding verstuurt." in html
+    assert "Een geboortedatum kan niet in de toekomst liggen." in html
+    assert "Hoe komt de zoon aan zijn diploma?" in html  # nothing typed is lost
+    assert 'value="Oma Ayse"' in html
+    assert not Referral.objects.exists()
+
+
+def test_a_draft_saves_with_little_and_is_finished_later(client, referrer):
+    client.force_login(referrer)
+    response = client.post(
+        reverse("referrals:create"),
+        {
+            "family_name": "De Wit",
+            "main_persons-TOTAL_FORMS": "1",
+            "main_persons-INITIAL_FORMS": "0",
+            "professionals-TOTAL_FORMS": "0",
+            "professionals-INITIAL_FORMS": "0",
+            "network-TOTAL_FORMS": "0",
+            "network-INITIAL_FORMS": "0",
+            "save": "1",
+        },
+    )
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert (referral.status, referral.reference) == (CaseStatus.DRAFT, None)
+
+
+def test_add_a_row_keeps_everything_and_saves_nothing(client, referrer):
+    client.force_login(referrer)
+    response = client.post(reverse("referrals:create"), form_data(add_row="network"))
+    assert response.status_code == 200
+    assert response.context["formsets"]["network"].total_form_count() == 2
+    assert 'value="Oma Ayse"' in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_stale_edit_keeps_the_users_input(client, regional_manager, organization):
+    referral = factories.registered(regional_manager, organization)
+    client.force_login(regional_manager)
+    page = client.get(reverse("referrals:edit", args=[referral.pk]))
+    version = page.context["form"]["version"].value()
+    Referral.objects.filter(pk=referral.pk).update(version=version + 1, question="Andere vraag")
+    data = form_data(
+        organization=organization.pk,
+        version=version,
+        question="Mijn nieuwe vraag",
+        save="1",
+        **{
+            "main_persons-TOTAL_FORMS": "0",
+            "network-TOTAL_FORMS": "0",
+            "professionals-TOTAL_FORMS": "0",
+        },
+    )
+    response = client.post(reverse("referrals:edit", args=[referral.pk]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Iemand anders heeft deze aanmelding gewijzigd" in html
+    assert "Mijn nieuwe vraag" in html
+    referral.refresh_from_db()
+    assert referral.question == "Andere vraag"
+
+
+def test_manager_takes_in_and_returns_through_the_page(
+    client, referrer, regional_manager, organization
+):
+    from referrals import services
+
+    first = services.referral_submit(
+        referral=factories.draft(referrer, organization), actor=referrer
+    )
+    second = services.referral_submit(
+        referral=factories.draft(referrer, organization), actor=referrer
+    )
+    client.force_login(regional_manager)
+    client.post(reverse("referrals:take_in", args=[first.pk]))
+    response = client.post(reverse("referrals:return", args=[second.pk]), {"reason": ""})
+    assert response.status_code == 200  # a reason is required
+    client.post(reverse("referrals:return", args=[second.pk]), {"reason": "Kaders graag scherper"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (CaseStatus.REGISTERED, CaseStatus.RETURNED)
+
+
+def test_repeated_take_in_does_no_harm(client, referrer, regional_manager, organization):
+    from referrals import services
+
+    referral = services.referral_submit(
+        referral=factories.draft(referrer, organization), actor=referrer
+    )
+    client.force_login(regional_manager)
+    client.post(reverse("referrals:take_in", args=[referral.pk]))
+    response = client.post(reverse("referrals:take_in", args=[referral.pk]), follow=True)
+    assert response.status_code == 200
+    assert referral.events.filter(kind="take_in").count() == 1
+
+
+def test_referrer_cannot_take_in(client, referrer, organization):
+    from referrals import services
+
+    referral = services.referral_submit(
+        referral=factories.draft(referrer, organization), actor=referrer
+    )
+    client.force_login(referrer)
+    assert client.post(reverse("referrals:take_in", args=[referral.pk])).status_code == 403
+
+
+def test_consent_form_errors_keep_input(client, regional_manager, organization):
+    referral = factories.registered(regional_manager, organization, with_consent=False)
+    client.force_login(regional_manager)
+    response = client.post(
+        reverse("referrals:consent", args=[referral.pk]),
+        {"given_by": "Vader", "given_on": "2999-01-01", "scope": "Delen"},
+    )
+    assert response.status_code == 200
+    assert "Toestemming kan niet in de toekomst gegeven zijn." in response.content.decode()
+    assert 'value="Vader"' in response.content.decode()
+    assert not referral.consents.exists()
+
+
+def test_stop_and_reopen_through_the_pages(client, regional_manager, admin_user, organization):
+    referral = factories.registered(regional_manager, organization)
+    client.force_login(regional_manager)
+    response = client.post(reverse("referrals:stop", args=[referral.pk]), {"reason": "other"})
+    assert "Leg de reden uit" in response.content.decode()
+    client.post(reverse("referrals:stop", args=[referral.pk]), {"reason": "safety", "note": ""})
+    referral.refresh_from_db()
+    assert referral.status == CaseStatus.STOPPED
+    assert client.get(reverse("referrals:reopen", args=[referral.pk])).status_code == 403
+    client.force_login(admin_user)
+    client.post(reverse("referrals:reopen", args=[referral.pk]), {"reason": "Toch een conferentie"})
+    referral.refresh_from_db()
+    assert referral.status == CaseStatus.REGISTERED
+
+
+def _make_cases(manager, organization, coordinator_profile, n):
+    for i in range(n):
+        referral = factories.registered(manager, organization, family_name=f"Fam{i}")
+        if i % 3 == 0:
+            Assignment.objects.create(
+                referral=referral, coordinator=coordinator_profile, status="accepted"
+            )
+
+
+def test_queue_query_count_does_not_grow(
+    client,
+    regional_manager,
+    organization,
+    coordinator,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+):
+    profile = coordinator.coordinator_profile
+    _make_cases(regional_manager, organization, profile, 10)
+    client.force_login(regional_manager)
+    client.get(reverse("referrals:list"))  # warm caches
+    with django_assert_max_num_queries(30) as small:
+        client.get(reverse("referrals:list"))
+    _make_cases(regional_manager, organization, profile, 190)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("referrals:list"))
+    assert response.context["page"].paginator.count == 200
+
+
+def test_case_page_query_count_does_not_grow(
+    client, regional_manager, organization, django_assert_num_queries, django_assert_max_num_queries
+):
+    from referrals.models import MainPerson, NetworkMember
+
+    referral = factories.registered(regional_manager, organization)
+    client.force_login(regional_manager)
+    url = reverse("referrals:detail", args=[referral.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as small:
+        client.get(url)
+    for i in range(20):
+        MainPerson.objects.create(referral=referral, name=f"Kind {i}")
+        NetworkMember.objects.create(referral=referral, name=f"Lid {i}", relation="friend")
+    for _ in range(10):
+        from referrals.services import record_event
+
+        record_event(referral=referral, actor=regional_manager, kind="updated")
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_queue_filters_and_flags(client, regional_manager, organization):
+    import datetime
+
+    from django.utils import timezone
+
+    old = factories.registered(regional_manager, organization, family_name="Oud")
+    Referral.objects.filter(pk=old.pk).update(
+        registered_at=timezone.now() - datetime.timedelta(weeks=9)
+    )
+    factories.registered(regional_manager, organization, family_name="Nieuw")
+    client.force_login(regional_manager)
+    response = client.get(reverse("referrals:list"), {"attention": "on"})
+    rows = response.context["rows"]
+    assert [r["referral"].family_name for r in rows] == ["Oud"]
+    assert set(rows[0]["flags"]) == {"no_coordinator", "no_conference"}
+    html = response.content.decode()
+    assert "Geen conferentie na 8 weken" in html
+    response = client.get(reverse("referrals:list"), {"q": "nieu"})
+    assert [r["referral"].family_name for r in response.context["rows"]] == ["Nieuw"]
