@@ -5,7 +5,9 @@ them here lets ``make messages`` pick them up so our catalogue translates them.
 Nothing imports this module.
 """
 
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
+
+gettext_lazy("- Select an option -")
 
 ngettext_lazy(
     "This password is too short. It must contain at least %d character.",

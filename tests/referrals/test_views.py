@@ -154,6 +154,7 @@ def test_bad_input_keeps_the_form_and_shows_dutch_errors(client, referrer):
     assert "Een geboortedatum kan niet in de toekomst liggen." in html
     assert "Hoe komt de zoon aan zijn diploma?" in html  # nothing typed is lost
     assert 'value="Oma Ayse"' in html
+    assert "Select an option" not in html  # no English in the Dutch form
     assert not Referral.objects.exists()
 
 

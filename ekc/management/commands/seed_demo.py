@@ -7,11 +7,14 @@ passwords. Refused when DEBUG is off, so demo logins never reach production.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from coordinators.models import Coordinator
+from ekc.demo_cases import seed_cases
 from ekc.models import Organization, OrganizationType, Region, User
 
 DEMO_PASSWORD = "ekc-demo-2026"
+QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 REGIONS = ["Overijssel", "Amsterdam", "Utrecht"]
 
@@ -72,8 +75,8 @@ USERS = [
 
 # (code, email, first, last, regions, languages, max cases)
 COORDINATORS = [
-    ("C001", "coordinator@ekc.example", "Fatma", "Yilmaz", ["Overijssel"], ["nl", "tr"], 3),
-    ("C002", "c.elamrani@ekc.example", "Ahmed", "El Amrani", ["Overijssel"], ["nl", "ar"], 2),
+    ("C001", "coordinator@ekc.example", "Fatma", "Yilmaz", ["Overijssel"], ["nl", "tr"], 4),
+    ("C002", "c.elamrani@ekc.example", "Ahmed", "El Amrani", ["Overijssel"], ["nl", "ar"], 3),
     (
         "C003",
         "a.kowalska@ekc.example",
@@ -81,11 +84,13 @@ COORDINATORS = [
         "Kowalska",
         ["Overijssel", "Utrecht"],
         ["nl", "pl"],
-        2,
+        3,
     ),
-    ("C004", "j.devries@ekc.example", "Jan", "de Vries", ["Overijssel"], ["nl", "en"], 4),
+    ("C004", "j.devries@ekc.example", "Jan", "de Vries", ["Overijssel"], ["nl", "en"], 5),
     ("C005", "m.santos@ekc.example", "Maria", "Santos", ["Amsterdam"], ["nl", "pt", "en"], 2),
     ("C006", "k.mohamed@ekc.example", "Khadra", "Mohamed", ["Amsterdam"], ["nl", "so", "ar"], 2),
+    ("C007", "r.haddou@ekc.example", "Rachid", "Haddou", ["Overijssel"], ["nl", "ar", "rif"], 3),
+    ("C008", "s.aslan@ekc.example", "Sevda", "Aslan", ["Overijssel"], ["nl", "tr", "ku"], 3),
 ]
 
 ROLE_FLAGS = {
@@ -133,6 +138,11 @@ class Command(BaseCommand):
                 )
                 if code == "C001":
                     logins.append(user)
+            # Demo cases send demo mail: keep it out of the console.
+            with override_settings(MAILERS=QUIET_MAIL):
+                made = seed_cases()
+        if made:
+            self.stdout.write(f"{made} demo cases created.")
         self._print_logins(logins)
 
     def _user(self, email, first, last, flags, organization):

@@ -1,0 +1,281 @@
+"""Demo cases for seed_demo: about 40 referrals in every state that exists so far.
+
+Built through the real services, then dated back so the work queue shows
+realistic waiting times and warnings. Deterministic (fixed random seed).
+"""
+
+import datetime
+import random
+
+from django.db.models import F
+from django.utils import timezone
+
+from coordinators.models import Coordinator, DeclineReason
+from coordinators.services import (
+    assignment_accept,
+    assignment_decline,
+    assignment_propose,
+    first_contact_record,
+)
+from ekc.models import User
+from referrals import services
+from referrals.models import (
+    CaseEvent,
+    InvolvedProfessional,
+    MainPerson,
+    NetworkMember,
+    Occasion,
+    Referral,
+    StopReason,
+)
+
+FAMILIES = [
+    ("Jansen", ["nl"], "Zwolle"),
+    ("Yilmaz", ["nl", "tr"], "Enschede"),
+    ("El Idrissi", ["nl", "ar", "rif"], "Deventer"),
+    ("Kowalski", ["pl", "nl"], "Almelo"),
+    ("De Vries", ["nl"], "Hengelo"),
+    ("Bakker", ["nl"], "Kampen"),
+    ("Osman", ["so", "nl"], "Amsterdam"),
+    ("Santos", ["pt", "nl"], "Amsterdam"),
+    ("Visser", ["nl"], "Zwolle"),
+    ("Demir", ["tr", "ku", "nl"], "Enschede"),
+    ("Mulder", ["nl"], "Deventer"),
+    ("Haddou", ["ar", "nl"], "Amsterdam"),
+    ("Smit", ["nl"], "Oldenzaal"),
+    ("Popescu", ["ro", "nl"], "Almelo"),
+    ("Meijer", ["nl", "fy"], "Hardenberg"),
+    ("Martina", ["pap", "nl"], "Amsterdam"),
+    ("Van Dijk", ["nl"], "Raalte"),
+    ("Haile", ["ti", "nl"], "Zwolle"),
+    ("Boateng", ["tw", "en", "nl"], "Amsterdam"),
+    ("De Graaf", ["nl"], "Ommen"),
+]
+
+QUESTIONS = {
+    Occasion.THREATENED_PLACEMENT: (
+        "Waar kunnen de kinderen veilig wonen, en wie helpt moeder daarbij?",
+        "De kinderen zijn niet alleen met vader zolang hij drinkt. Er is elke dag een "
+        "volwassene die op de kinderen let.",
+    ),
+    Occasion.CRISIS: (
+        "Hoe zorgen we dat Noah deze week en de komende maanden veilig is?",
+        "Noah slaapt elke nacht op een vaste plek met een volwassene erbij.",
+    ),
+    Occasion.RETURN_HOME: (
+        "Hoe kan Lisa weer veilig thuis gaan wonen?",
+        "Lisa gaat elke dag naar school. Moeder houdt zich aan de afspraken met de hulpverlening.",
+    ),
+    Occasion.THREATENED_EVICTION: (
+        "Hoe houdt de familie een dak boven het hoofd?",
+        "De huur wordt elke maand op tijd betaald. Er is geen overlast meer voor de buren.",
+    ),
+    Occasion.DOMESTIC_VIOLENCE: (
+        "Hoe kunnen moeder en de kinderen veilig leven?",
+        "Er is geen geweld meer in huis. Vader komt alleen op afspraak langs.",
+    ),
+    Occasion.WAITING_LIST: (
+        "Wie helpt de familie zolang de hulp er nog niet is?",
+        "De jongste gaat niet alleen naar buiten. Er is iemand die moeder steunt.",
+    ),
+    Occasion.MULTI_PROBLEM: (
+        "Hoe krijgt de familie weer grip op geld, school en gezondheid?",
+        "De kinderen gaan naar school en er komen geen nieuwe schulden bij.",
+    ),
+    Occasion.DIVORCE: (
+        "Hoe houden de kinderen contact met beide ouders zonder ruzie?",
+        "De kinderen worden niet meer bij de ruzie tussen de ouders betrokken.",
+    ),
+}
+
+CHILD_NAMES = ["Noah", "Emma", "Sem", "Lisa", "Daan", "Sara", "Mohamed", "Yara", "Milan", "Zoë"]
+STREETS = ["Dorpsstraat", "Kerkweg", "Molenlaan", "Beukenhof"]
+LIVES_WITH = [
+    "bij moeder",
+    "bij vader",
+    "bij opa en oma",
+    "in een pleeggezin",
+    "in een crisisopvang",
+]
+
+# How many cases end in each state (about 40 in all).
+PLAN = [
+    ("draft", 3),
+    ("submitted", 4),
+    ("returned", 2),
+    ("registered_no_consent", 3),
+    ("registered", 5),
+    ("proposed", 4),
+    ("declined_then_open", 2),
+    ("coordinator_assigned", 5),
+    ("preparing", 7),
+    ("stopped", 5),
+]
+
+
+def seed_cases():
+    """Create the demo cases unless they exist; returns how many were made."""
+    if Referral.objects.filter(created_by__email__endswith="@ekc.example").exists():
+        return 0
+    rng = random.Random(2026)
+    manager = User.objects.get(email="regiomanager@ekc.example")
+    referrers = list(User.objects.filter(is_referrer=True, email__endswith="@ekc.example"))
+    org_by_referrer = {r.pk: r.organization for r in referrers}
+    coordinators = list(
+        Coordinator.objects.filter(user__regions__name="Overijssel").select_related("user")
+    )
+    occasions = list(QUESTIONS)
+    made = 0
+    index = 0
+    for state, count in PLAN:
+        for _ in range(count):
+            family, languages, town = FAMILIES[index % len(FAMILIES)]
+            occasion = occasions[index % len(occasions)]
+            referrer = referrers[index % len(referrers)]
+            index += 1
+            _make_case(
+                rng,
+                state,
+                manager,
+                referrer,
+                org_by_referrer[referrer.pk],
+                coordinators,
+                family,
+                languages,
+                town,
+                occasion,
+            )
+            made += 1
+    return made
+
+
+def _make_case(
+    rng, state, manager, referrer, organization, coordinators, family, languages, town, occasion
+):
+    question, bounds = QUESTIONS[occasion]
+    author = referrer if state in ("draft", "submitted", "returned") else manager
+    referral = services.referral_create(
+        actor=author,
+        organization=organization,
+        referrer=referrer,
+        occasion=occasion,
+        question=question,
+        bounds=bounds,
+        problem_areas=rng.choice(
+            [
+                "Opvoedingsproblemen, schulden en spanningen tussen de ouders.",
+                "Psychische problemen van moeder; vader is uit beeld.",
+                "Schooluitval en contact met politie van de oudste zoon.",
+                "Huurachterstand en overlastmeldingen.",
+            ]
+        ),
+        help_duration=rng.choice(["under_1", "1_3", "3_5", "over_5"]),
+        family_name=family,
+        address=f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+        postcode=f"{rng.randint(7400, 8299)} {rng.choice(['AB', 'CK', 'LM', 'RT'])}",
+        municipality=town,
+        languages=languages,
+        funder=f"Gemeente {town}",
+        budget_number=f"JZ-{rng.randint(10000, 99999)}",
+    )
+    today = timezone.localdate()
+    for _ in range(rng.randint(1, 3)):
+        age = rng.randint(2, 16)
+        MainPerson.objects.create(
+            referral=referral,
+            name=f"{rng.choice(CHILD_NAMES)} {family}",
+            birth_date=today - datetime.timedelta(days=365 * age + rng.randint(0, 300)),
+            sex=rng.choice(["f", "m"]),
+            is_child=True,
+            lives_with=rng.choice(LIVES_WITH),
+        )
+    InvolvedProfessional.objects.create(
+        referral=referral,
+        name=rng.choice(["Karin de Jong", "Mehmet Aydin", "Els Hoekstra"]),
+        organization=rng.choice(["Wijkteam", "Huisartsenpraktijk De Linde", "School De Regenboog"]),
+        role=rng.choice(["wijkcoach", "huisarts", "intern begeleider"]),
+        contact="06-12345678",
+    )
+    for name, relation in [
+        ("Oma", "grandparent"),
+        ("Tante", "other_family"),
+        ("Buurvrouw", "neighbour"),
+    ]:
+        NetworkMember.objects.create(referral=referral, name=f"{name} {family}", relation=relation)
+    if state == "draft":
+        return _age(referral, rng.randint(0, 5))
+    if state in ("submitted", "returned"):
+        referral = services.referral_submit(referral=referral, actor=referrer)
+        if state == "returned":
+            referral = services.referral_return(
+                referral=referral,
+                actor=manager,
+                reason="De kaders zijn nog niet concreet. Wat moet er minimaal geregeld zijn?",
+            )
+        return _age(referral, rng.randint(0, 4))
+    referral = services.referral_register(referral=referral, actor=manager)
+    if state == "registered_no_consent":
+        return _age(referral, rng.randint(0, 6))
+    services.consent_record(
+        referral=referral,
+        actor=manager,
+        given_by=f"Moeder, mevrouw {family}",
+        given_on=today,
+        scope="Delen van de aanmelding met een coördinator en het netwerk uitnodigen.",
+    )
+    if state == "registered":
+        return _age(referral, rng.randint(1, 70))
+    if state == "stopped":
+        reason = rng.choice(StopReason.values)
+        return _age(
+            services.referral_stop(
+                referral=referral, actor=manager, reason=reason, note="Besproken met de familie."
+            ),
+            rng.randint(5, 60),
+        )
+    free = _free_coordinators(referral, coordinators)
+    if state == "declined_then_open" and free:
+        first = assignment_propose(referral=referral, coordinator=free[0], actor=manager)
+        assignment_decline(
+            assignment=first, actor=free[0].user, reason=DeclineReason.NO_TIME, note="Op vakantie"
+        )
+        return _age(referral, rng.randint(2, 10))
+    if not free:
+        return _age(referral, rng.randint(1, 10))
+    assignment = assignment_propose(
+        referral=referral, coordinator=rng.choice(free[:3]), actor=manager
+    )
+    if state == "proposed":
+        return _age(referral, rng.randint(0, 3))
+    assignment_accept(assignment=assignment, actor=assignment.coordinator.user)
+    if state == "preparing":
+        first_contact_record(
+            referral=referral,
+            actor=assignment.coordinator.user,
+            first_contact_on=today - datetime.timedelta(days=rng.randint(0, 10)),
+        )
+    return _age(referral, rng.randint(1, 40))
+
+
+def _free_coordinators(referral, coordinators):
+    from coordinators.matching import rank_coordinators
+
+    return [candidate.coordinator for candidate in rank_coordinators(referral)]
+
+
+def _age(referral, days):
+    """Move a demo case's history ``days`` back in time, so waiting times look real."""
+    if days:
+        delta = datetime.timedelta(days=days)
+        Referral.objects.filter(pk=referral.pk).update(
+            created_at=F("created_at") - delta,
+            status_changed_at=F("status_changed_at") - delta,
+        )
+        Referral.objects.filter(pk=referral.pk, registered_at__isnull=False).update(
+            registered_at=F("registered_at") - delta
+        )
+        Referral.objects.filter(pk=referral.pk, referred_on__isnull=False).update(
+            referred_on=F("referred_on") - delta
+        )
+        CaseEvent.objects.filter(referral=referral).update(at=F("at") - delta)
+    return referral
