@@ -125,6 +125,7 @@ def seed_cases():
         Coordinator.objects.filter(user__regions__name="Overijssel").select_related("user")
     )
     occasions = list(QUESTIONS)
+    _seed_non_offers(rng)
     made = 0
     index = 0
     for state, count in PLAN:
@@ -279,3 +280,25 @@ def _age(referral, days):
         )
         CaseEvent.objects.filter(referral=referral).update(at=F("at") - delta)
     return referral
+
+
+NON_OFFER_MOTIVATIONS = [
+    "De ouders wilden eerst zelf met de school om tafel. Over drie maanden kijken we opnieuw.",
+    "Er was een acute onveilige situatie; de crisisplaatsing liet geen tijd voor voorbereiding.",
+    "Het netwerk is heel klein en moeder wil niemand betrekken. We blijven het aanbieden.",
+    "De zaak was al overgedragen aan een andere organisatie.",
+]
+
+
+def _seed_non_offers(rng):
+    liaison = User.objects.filter(is_liaison=True, email__endswith="@ekc.example").first()
+    if liaison is None:
+        return
+    today = timezone.localdate()
+    for index, motivation in enumerate(NON_OFFER_MOTIVATIONS):
+        services.non_offer_record(
+            actor=liaison,
+            decided_on=today - datetime.timedelta(days=7 + 21 * index),
+            occasion=rng.choice(list(QUESTIONS)),
+            motivation=motivation,
+        )

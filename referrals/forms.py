@@ -11,6 +11,7 @@ from referrals.models import (
     InvolvedProfessional,
     MainPerson,
     NetworkMember,
+    NonOffer,
     Occasion,
     Referral,
     StopReason,
@@ -217,3 +218,38 @@ class QueueFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("All states")), *CaseStatus.choices]
         self.fields["region"].empty_label = _("All regions")
         self.fields["organization"].empty_label = _("All organisations")
+
+
+class NonOfferForm(forms.ModelForm):
+    class Meta:
+        model = NonOffer
+        fields = ["decided_on", "occasion", "motivation"]
+        widgets = {"decided_on": DATE_INPUT, "motivation": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_decided_on(self):
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return day
+
+
+class NonOfferFilterForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    end = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.none(), required=False
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["organization"].empty_label = _("All organisations")
+        self.fields["organization"].widget.attrs["class"] = "form-select"

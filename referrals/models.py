@@ -347,3 +347,33 @@ EVENT_LABELS = {
     "conflict_recorded": _("conflict of interest recorded"),
     "imported": _("imported from an earlier register"),
 }
+
+
+class NonOffer(models.Model):
+    """A case in which an organisation offered no conference, with the motivation
+    (the "reversed burden of proof"). Holds no personal names."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="non_offers",
+        verbose_name=_("organisation"),
+    )
+    decided_on = models.DateField(_("date"), db_index=True)
+    occasion = models.CharField(_("occasion"), max_length=40, choices=Occasion.choices)
+    motivation = models.TextField(
+        _("why no conference was offered"),
+        help_text=_("Do not write names or other details that identify the family."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = _("no conference offered")
+        verbose_name_plural = _("no conference offered")
+
+    def __str__(self):
+        return f"{self.organization} {self.decided_on}"

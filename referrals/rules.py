@@ -121,3 +121,23 @@ rules.add_perm("referrals.stop_referral", can_stop_referral)
 rules.add_perm("referrals.reopen_referral", can_reopen_referral)
 rules.add_perm("referrals.add_referral", can_register_referrals)
 rules.add_perm("referrals.list_referrals", can_see_referral_lists)
+
+
+# No conference offered (reversed burden of proof): a liaison records for their
+# organisation; managers see their regions' organisations; liaisons their own.
+can_record_non_offer = is_liaison
+can_view_non_offers = is_administrator | is_regional_manager | is_liaison
+
+rules.add_perm("referrals.add_nonoffer", can_record_non_offer)
+rules.add_perm("referrals.view_nonoffers", can_view_non_offers)
+
+
+def visible_non_offers_q(user):
+    if is_administrator(user):
+        return Q()
+    q = Q(pk__in=[])
+    if is_regional_manager(user):
+        q |= Q(organization__region__in=region_ids(user))
+    if is_liaison(user):
+        q |= Q(organization_id=user.organization_id)
+    return q

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from ekc.models import Region
 from referrals import notifications
 from referrals.lifecycle import CaseStatus, Transition, can_transition, target_of
-from referrals.models import CaseEvent, Consent, ReferenceCounter, Referral
+from referrals.models import CaseEvent, Consent, NonOffer, ReferenceCounter, Referral
 from referrals.rules import (
     CURRENT_ASSIGNMENT,
     can_edit_referral,
     can_manage_referral,
+    can_record_non_offer,
     can_reopen_referral,
     can_stop_referral,
 )
@@ -340,3 +341,20 @@ def working_days_between(start, end):
         if day.weekday() < 5:
             days += 1
     return days
+
+
+@transaction.atomic
+def non_offer_record(*, actor, decided_on, occasion, motivation):
+    """A liaison records that their organisation offered no conference, and why."""
+    _require(can_record_non_offer(actor))
+    if decided_on > _today():
+        raise ValueError("The date cannot be in the future.")
+    if not motivation.strip():
+        raise ValueError("A motivation is required.")
+    return NonOffer.objects.create(
+        organization=actor.organization,
+        decided_on=decided_on,
+        occasion=occasion,
+        motivation=motivation.strip(),
+        recorded_by=actor,
+    )

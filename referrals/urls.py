@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import views
+from referrals import non_offer_views, views
 
 app_name = "referrals"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:pk>/toestemming/", views.consent_add, name="consent"),
     path("<int:pk>/stoppen/", views.referral_stop, name="stop"),
     path("<int:pk>/heropenen/", views.referral_reopen, name="reopen"),
+    path("geen-conferentie/", non_offer_views.non_offer_list, name="non_offers"),
+    path("geen-conferentie/nieuw/", non_offer_views.non_offer_create, name="non_offer_create"),
 ]

@@ -1,0 +1,280 @@
+"""The registration interchange format (JSON Lines, INTERCHANGE.md): import.
+
+``validate_lines`` checks a whole file and reports every error with its line
+number; ``import_lines`` saves nothing when there is any error, and skips cases
+whose reference already exists (importing the same file twice changes nothing).
+
+This version imports the case, its region, organisation, occasion, languages,
+main persons, coordinator and stop reason. A line that carries a conference,
+plan, follow-up conference, survey or outcome is refused with a clear error
+until those parts can be imported too, so nothing is silently dropped.
+"""
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from coordinators.models import Assignment, AssignmentStatus, Coordinator
+from ekc.languages import is_language_code
+from ekc.models import Organization, OrganizationType, Region
+from referrals.lifecycle import CaseStatus
+from referrals.models import (
+    CaseEvent,
+    MainPerson,
+    Occasion,
+    ReferenceCounter,
+    Referral,
+    Sex,
+    StopReason,
+)
+
+TOP_KEYS = {
+    "reference",
+    "region",
+    "organization",
+    "occasion",
+    "referred_on",
+    "languages",
+    "main_persons",
+    "coordinator",
+    "stop_reason",
+    "conference",
+    "follow_ups",
+    "plan",
+    "surveys",
+    "outcomes",
+}
+REQUIRED = ("reference", "region", "organization", "occasion", "referred_on")
+PERSON_KEYS = {"birth_year", "sex", "is_child"}
+# Parts of the format this version cannot import yet (later issues add them).
+NOT_YET = ("conference", "follow_ups", "plan", "surveys", "outcomes")
+REFERENCE = re.compile(r"EK-(\d{4})-(\d+)")
+
+
+@dataclass
+class Parsed:
+    """One valid line, ready to import."""
+
+    line: int
+    data: dict
+
+
+@dataclass
+class Validation:
+    cases: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (line, message)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def _date(value):
+    if not isinstance(value, str):
+        raise ValueError
+    return datetime.date.fromisoformat(value)
+
+
+def _check_case(data, coordinator_codes):
+    """The errors of one case (a list of messages)."""
+    errors = []
+    if not isinstance(data, dict):
+        return ["a line must be a JSON object"]
+    unknown = sorted(set(data) - TOP_KEYS)
+    if unknown:
+        errors.append(f"unknown keys: {', '.join(unknown)}")
+    for key in REQUIRED:
+        if data.get(key) in (None, ""):
+            errors.append(f"{key} is required")
+    reference = data.get("reference")
+    if reference is not None and not (isinstance(reference, str) and 0 < len(reference) <= 20):
+        errors.append("reference must be text of at most 20 characters")
+    if data.get("region") is not None and not isinstance(data.get("region"), str):
+        errors.append("region must be text")
+    organization = data.get("organization")
+    if organization is not None:
+        if not isinstance(organization, dict) or set(organization) != {"name", "type"}:
+            errors.append('organization must be {"name": ..., "type": ...}')
+        elif organization["type"] not in OrganizationType.values:
+            errors.append(f"unknown organization type {organization['type']!r}")
+        elif not isinstance(organization["name"], str) or not organization["name"].strip():
+            errors.append("organization name is required")
+    if data.get("occasion") is not None and data["occasion"] not in Occasion.values:
+        errors.append(f"unknown occasion {data['occasion']!r}")
+    if data.get("referred_on") is not None:
+        try:
+            _date(data["referred_on"])
+        except ValueError:
+            errors.append("referred_on must be a date (YYYY-MM-DD)")
+    languages = data.get("languages")
+    if languages is not None and (
+        not isinstance(languages, list) or not all(is_language_code(c) for c in languages)
+    ):
+        errors.append("languages must be a list of ISO 639 codes")
+    for index, person in enumerate(data.get("main_persons") or [], start=1):
+        errors.extend(_check_person(person, index))
+    if data.get("main_persons") is not None and not isinstance(data["main_persons"], list):
+        errors.append("main_persons must be a list")
+    coordinator = data.get("coordinator")
+    if coordinator is not None and coordinator not in coordinator_codes:
+        errors.append(f"unknown coordinator {coordinator!r} (import coordinators first)")
+    stop_reason = data.get("stop_reason")
+    if stop_reason is not None and stop_reason not in StopReason.values:
+        errors.append(f"unknown stop_reason {stop_reason!r}")
+    if stop_reason is not None and (data.get("conference") or data.get("plan")):
+        errors.append("a case with a stop_reason has no conference and no plan")
+    if data.get("plan") is not None and data.get("conference") is None:
+        errors.append("plan requires conference")
+    if data.get("follow_ups") and data.get("conference") is None:
+        errors.append("follow_ups require conference")
+    for part in NOT_YET:
+        if data.get(part):
+            errors.append(f"{part}: this version of EKC cannot import this part yet")
+    return errors
+
+
+def _check_person(person, index):
+    if not isinstance(person, dict):
+        return [f"main_persons[{index}] must be an object"]
+    errors = []
+    unknown = sorted(set(person) - PERSON_KEYS)
+    if unknown:
+        errors.append(f"main_persons[{index}]: unknown keys: {', '.join(unknown)}")
+    year = person.get("birth_year")
+    if year is not None and not (isinstance(year, int) and 1900 <= year <= 2100):
+        errors.append(f"main_persons[{index}]: birth_year must be a year")
+    if person.get("sex") is not None and person["sex"] not in Sex.values:
+        errors.append(f"main_persons[{index}]: sex must be f, m or x")
+    if person.get("is_child") is not None and not isinstance(person["is_child"], bool):
+        errors.append(f"main_persons[{index}]: is_child must be true or false")
+    return errors
+
+
+def validate_lines(lines):
+    """Check every line; nothing is written. ``lines`` yields text lines."""
+    result = Validation()
+    coordinator_codes = set(Coordinator.objects.values_list("code", flat=True))
+    seen = {}
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            result.errors.append((number, f"not valid JSON: {exc.msg}"))
+            continue
+        errors = _check_case(data, coordinator_codes)
+        reference = data.get("reference") if isinstance(data, dict) else None
+        if isinstance(reference, str):
+            if reference in seen:
+                errors.append(f"reference {reference} is also on line {seen[reference]}")
+            seen.setdefault(reference, number)
+        result.errors.extend((number, message) for message in errors)
+        if not errors:
+            result.cases.append(Parsed(line=number, data=data))
+    return result
+
+
+@transaction.atomic
+def import_lines(validation, actor=None):
+    """Save validated cases; existing references are left alone. Returns (created, skipped)."""
+    if not validation.ok:
+        raise ValueError("The file has errors; nothing is imported.")
+    references = [case.data["reference"] for case in validation.cases]
+    existing = set(
+        Referral.objects.filter(reference__in=references).values_list("reference", flat=True)
+    )
+    regions = {r.name: r for r in Region.objects.all()}
+    organizations = {(o.name, o.region_id): o for o in Organization.objects.all()}
+    coordinators = {c.code: c for c in Coordinator.objects.all()}
+    created = 0
+    for case in validation.cases:
+        data = case.data
+        if data["reference"] in existing:
+            continue
+        region = regions.get(data["region"])
+        if region is None:
+            region = regions[data["region"]] = Region.objects.create(name=data["region"])
+        org_key = (data["organization"]["name"].strip(), region.pk)
+        organization = organizations.get(org_key)
+        if organization is None:
+            organization = organizations[org_key] = Organization.objects.create(
+                name=org_key[0], type=data["organization"]["type"], region=region
+            )
+        _import_case(data, region, organization, coordinators, actor)
+        created += 1
+    _advance_reference_counters(references)
+    return created, len(validation.cases) - created
+
+
+def _import_case(data, region, organization, coordinators, actor):
+    referred_on = _date(data["referred_on"])
+    registered_at = timezone.make_aware(datetime.datetime.combine(referred_on, datetime.time(9)))
+    coordinator = coordinators.get(data.get("coordinator"))
+    if data.get("stop_reason"):
+        status = CaseStatus.STOPPED
+    elif coordinator:
+        status = CaseStatus.COORDINATOR_ASSIGNED
+    else:
+        status = CaseStatus.REGISTERED
+    referral = Referral.objects.create(
+        reference=data["reference"],
+        status=status,
+        region=region,
+        organization=organization,
+        referred_on=referred_on,
+        registered_at=registered_at,
+        created_at=registered_at,
+        status_changed_at=registered_at,
+        occasion=data["occasion"],
+        languages=list(data.get("languages") or []),
+        stop_reason=data.get("stop_reason") or "",
+    )
+    MainPerson.objects.bulk_create(
+        [
+            MainPerson(
+                referral=referral,
+                birth_year=person.get("birth_year"),
+                sex=person.get("sex") or "",
+                is_child=person.get("is_child", True) is not False,
+            )
+            for person in data.get("main_persons") or []
+        ]
+    )
+    if coordinator:
+        # An open imported case counts as one of its coordinator's active cases.
+        Assignment.objects.create(
+            referral=referral,
+            coordinator=coordinator,
+            status=AssignmentStatus.ACCEPTED
+            if status != CaseStatus.STOPPED
+            else AssignmentStatus.ENDED,
+            proposed_at=registered_at,
+            responded_at=registered_at,
+        )
+    CaseEvent.objects.create(
+        referral=referral,
+        actor=actor,
+        kind="imported",
+        to_status=status,
+        details={"reference": data["reference"]},
+    )
+
+
+def _advance_reference_counters(references):
+    """New references must never collide with imported ones of the same year."""
+    highest = {}
+    for reference in references:
+        match = REFERENCE.fullmatch(reference)
+        if match:
+            year, number = int(match.group(1)), int(match.group(2))
+            highest[year] = max(highest.get(year, 0), number)
+    for year, number in highest.items():
+        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+        if counter.last_number < number:
+            counter.last_number = number
+            counter.save(update_fields=["last_number"])

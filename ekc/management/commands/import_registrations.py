@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from ekc.interchange import import_lines, validate_lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Import historic registrations (JSON Lines, INTERCHANGE.md). The whole file is "
+        "checked first; a file with any error imports nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a UTF-8 .jsonl file, one case per line")
+
+    def handle(self, *args, file, **options):
+        try:
+            with open(file, encoding="utf-8") as handle:
+                validation = validate_lines(handle)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {file}: {exc}") from exc
+        if not validation.ok:
+            for line, message in validation.errors:
+                self.stderr.write(f"line {line}: {message}")
+            raise CommandError(f"{len(validation.errors)} error(s); nothing imported.")
+        created, skipped = import_lines(validation)
+        self.stdout.write(f"{created} cases imported, {skipped} already present.")

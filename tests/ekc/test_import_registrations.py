@@ -1,0 +1,136 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from coordinators.matching import rank_coordinators
+from referrals.lifecycle import CaseStatus
+from referrals.models import Referral
+from referrals.services import next_reference
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def case(**overrides):
+    data = {
+        "reference": "EK-2019-0001",
+        "region": "Overijssel",
+        "organization": {"name": "Bureau Jeugdzorg Overijssel", "type": "youth_care"},
+        "occasion": "threatened_placement",
+        "referred_on": "2019-03-04",
+        "languages": ["nl", "tr"],
+        "main_persons": [{"birth_year": 2008, "sex": "m", "is_child": True}],
+        "coordinator": None,
+        "stop_reason": None,
+        "conference": None,
+        "plan": None,
+    }
+    data.update(overrides)
+    return data
+
+
+def write(tmp_path, *cases, raw=None):
+    path = tmp_path / "cases.jsonl"
+    lines = [json.dumps(c) for c in cases] + ([raw] if raw else [])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def run(path):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_registrations", path, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_imports_cases_and_twice_changes_nothing(tmp_path, region):
+    factories.coordinator(region, "C017")
+    path = write(
+        tmp_path,
+        case(),
+        case(reference="EK-2019-0002", stop_reason="family_declined"),
+        case(reference="EK-2019-0003", coordinator="C017"),
+    )
+    out, _ = run(path)
+    assert "3 cases imported" in out
+    statuses = dict(Referral.objects.values_list("reference", "status"))
+    assert statuses == {
+        "EK-2019-0001": CaseStatus.REGISTERED,
+        "EK-2019-0002": CaseStatus.STOPPED,
+        "EK-2019-0003": CaseStatus.COORDINATOR_ASSIGNED,
+    }
+    first = Referral.objects.get(reference="EK-2019-0001")
+    assert first.languages == ["nl", "tr"]
+    assert list(first.main_persons.values_list("birth_year", "sex", "is_child")) == [
+        (2008, "m", True)
+    ]
+    out, _ = run(path)
+    assert "0 cases imported, 3 already present" in out
+    assert Referral.objects.count() == 3
+
+
+def test_open_imported_case_takes_a_coordinator_place(
+    tmp_path, region, regional_manager, organization
+):
+    c = factories.coordinator(region, "C017", max_active_cases=1)
+    run(write(tmp_path, case(coordinator="C017", region=region.name)))
+    referral = factories.registered(regional_manager, organization)
+    assert c not in [x.coordinator for x in rank_coordinators(referral)]
+
+
+def test_every_error_is_reported_with_its_line_and_nothing_is_imported(tmp_path):
+    path = write(
+        tmp_path,
+        case(),
+        case(reference="EK-2019-0002", occasion="bad", colour="red"),
+        case(reference="EK-2019-0001"),
+        case(reference="EK-2019-0004", coordinator="C999", referred_on="4 maart"),
+        raw="{not json",
+    )
+    with pytest.raises(CommandError):
+        call_command(
+            "import_registrations", path, stdout=io.StringIO(), stderr=(err := io.StringIO())
+        )
+    text = err.getvalue()
+    assert "line 2: unknown keys: colour" in text
+    assert "line 2: unknown occasion 'bad'" in text
+    assert "line 3: reference EK-2019-0001 is also on line 1" in text
+    assert "line 4: unknown coordinator 'C999'" in text
+    assert "line 4: referred_on must be a date" in text
+    assert "line 5: not valid JSON" in text
+    assert not Referral.objects.exists()
+
+
+def test_missing_required_keys(tmp_path):
+    data = case()
+    del data["region"]
+    with pytest.raises(CommandError):
+        call_command(
+            "import_registrations",
+            write(tmp_path, data),
+            stdout=io.StringIO(),
+            stderr=(err := io.StringIO()),
+        )
+    assert "line 1: region is required" in err.getvalue()
+
+
+def test_parts_not_yet_supported_are_refused_not_dropped(tmp_path):
+    conference = {"kind": "family_group", "held_on": "2019-04-10", "participants": []}
+    with pytest.raises(CommandError):
+        call_command(
+            "import_registrations",
+            write(tmp_path, case(conference=conference)),
+            stdout=io.StringIO(),
+            stderr=(err := io.StringIO()),
+        )
+    assert "conference: this version of EKC cannot import this part yet" in err.getvalue()
+
+
+def test_new_references_do_not_collide_with_imported_ones(tmp_path):
+    run(write(tmp_path, case(reference="EK-2026-0041")))
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert next_reference(2026) == "EK-2026-0042"
