@@ -23,9 +23,13 @@ def _context(referral, **extra):
     return {"referral": referral, "path": case_url(referral), **extra}
 
 
-def on_commit_referral_submitted(referral):
+def on_commit_referral_submitted(referral, exclude=None):
+    """Tell the region's managers of a new referral (not the one who registered it)."""
+    recipients = region_manager_emails(referral.region)
+    if exclude is not None:
+        recipients = [email for email in recipients if email != exclude.email]
     send_after_commit(
-        region_manager_emails(referral.region),
+        recipients,
         "referrals/email/new_referral",
         _context(referral),
     )

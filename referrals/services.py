@@ -194,7 +194,7 @@ def referral_register(*, referral, actor):
     _require(can_manage_referral(actor, referral))
     _check_complete(referral)
     now = timezone.now()
-    return transition(
+    referral = transition(
         referral=referral,
         actor=actor,
         transition=Transition.REGISTER,
@@ -202,6 +202,8 @@ def referral_register(*, referral, actor):
         referred_on=referral.referred_on or timezone.localdate(now),
         registered_at=now,
     )
+    notifications.on_commit_referral_submitted(referral, exclude=actor)
+    return referral
 
 
 @transaction.atomic

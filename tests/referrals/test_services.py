@@ -227,3 +227,14 @@ def test_working_days_skip_weekends():
     assert services.working_days_between(friday, datetime.date(2026, 11, 23)) == 1  # Monday
     assert services.working_days_between(friday, datetime.date(2026, 11, 24)) == 2
     assert services.working_days_between(friday, friday) == 0
+
+
+def test_registering_tells_the_other_managers_of_the_region(
+    regional_manager, organization, region, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.conftest import make_user
+
+    colleague = make_user("colleague@ekc.test", regions=[region], is_regional_manager=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.registered(regional_manager, organization)
+    assert [m.to for m in mailoutbox] == [[colleague.email]]
