@@ -27,7 +27,6 @@ from referrals.services import (
     TransitionError,
     has_consent,
     record_event,
-    referral_start_preparation,
     transition,
 )
 
@@ -173,19 +172,6 @@ def assignment_withdraw(*, assignment, actor, reason=""):
     else:
         record_event(referral=referral, actor=actor, kind="proposal_withdrawn", details=details)
     return assignment
-
-
-def first_contact_record(*, referral, actor, first_contact_on):
-    """The case's coordinator records the first contact with the family."""
-    assignment = current_assignment(referral)
-    _require(
-        assignment is not None
-        and assignment.status == AssignmentStatus.ACCEPTED
-        and assignment.coordinator.user_id == actor.pk
-    )
-    return referral_start_preparation(
-        referral=referral, actor=actor, first_contact_on=first_contact_on
-    )
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ app_name = "coordinators"
 urlpatterns = [
     path("aanmeldingen/<int:pk>/coordinator/", views.match, name="match"),
     path("aanmeldingen/<int:pk>/coordinator/conflict/", views.conflict_add, name="conflict"),
-    path("aanmeldingen/<int:pk>/eerste-contact/", views.first_contact, name="first_contact"),
     path("toewijzingen/<int:pk>/accepteren/", views.accept, name="accept"),
     path("toewijzingen/<int:pk>/afwijzen/", views.decline, name="decline"),
     path("toewijzingen/<int:pk>/intrekken/", views.withdraw, name="withdraw"),

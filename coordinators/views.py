@@ -13,7 +13,6 @@ from coordinators.importer import import_pool, parse_pool
 from coordinators.matching import active_cases_filter, needs_interpreter, rank_coordinators
 from coordinators.models import Assignment, Coordinator, Leave
 from coordinators.rules import can_edit_coordinator, can_import_coordinators, can_view_pool
-from referrals.forms import FirstContactForm
 from referrals.rules import can_manage_referral
 from referrals.services import TransitionError, has_consent
 from referrals.views import get_referral_for
@@ -133,26 +132,6 @@ def withdraw(request, pk):
     else:
         messages.success(request, _("The coordinator is no longer on this case."))
     return redirect("referrals:detail", pk=referral.pk)
-
-
-@require_POST
-def first_contact(request, pk):
-    referral = get_referral_for(request.user, pk)
-    form = FirstContactForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Fill in a date that is not in the future."))
-        return redirect("referrals:detail", pk=pk)
-    try:
-        services.first_contact_record(
-            referral=referral,
-            actor=request.user,
-            first_contact_on=form.cleaned_data["first_contact_on"],
-        )
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("First contact recorded. The preparation has started."))
-    return redirect("referrals:detail", pk=pk)
 
 
 def availability(request):

@@ -10,13 +10,10 @@ import random
 from django.db.models import F
 from django.utils import timezone
 
+from conferences.models import ConferenceKind, LocationType
+from conferences.services import conference_hold, conference_schedule, contact_log, member_save
 from coordinators.models import Coordinator, DeclineReason
-from coordinators.services import (
-    assignment_accept,
-    assignment_decline,
-    assignment_propose,
-    first_contact_record,
-)
+from coordinators.services import assignment_accept, assignment_decline, assignment_propose
 from ekc.models import User
 from referrals import services
 from referrals.models import (
@@ -107,8 +104,10 @@ PLAN = [
     ("registered", 5),
     ("proposed", 4),
     ("declined_then_open", 2),
-    ("coordinator_assigned", 5),
-    ("preparing", 7),
+    ("coordinator_assigned", 4),
+    ("preparing", 5),
+    ("scheduled", 4),
+    ("held", 4),
     ("stopped", 5),
 ]
 
@@ -249,13 +248,131 @@ def _make_case(
     if state == "proposed":
         return _age(referral, rng.randint(0, 3))
     assignment_accept(assignment=assignment, actor=assignment.coordinator.user)
-    if state == "preparing":
-        first_contact_record(
-            referral=referral,
-            actor=assignment.coordinator.user,
-            first_contact_on=today - datetime.timedelta(days=rng.randint(0, 10)),
+    if state == "coordinator_assigned":
+        return _age(referral, rng.randint(1, 40))
+    coordinator_user = assignment.coordinator.user
+    _prepare(rng, referral, coordinator_user, today)
+    if state in ("scheduled", "held"):
+        starts = timezone.make_aware(
+            datetime.datetime.combine(
+                today + datetime.timedelta(days=rng.randint(3, 20) if state == "scheduled" else -2),
+                datetime.time(rng.choice([10, 13, 19]), 0),
+            )
         )
-    return _age(referral, rng.randint(1, 40))
+        conference = conference_schedule(
+            referral=referral,
+            actor=coordinator_user,
+            kind=ConferenceKind.FAMILY_GROUP,
+            starts_at=starts,
+            location_type=rng.choice(LocationType.values[:4]),
+            address=referral.address,
+            languages=referral.languages,
+            interpreter=len(referral.languages) > 1,
+            food=rng.choice(["Soep en broodjes", "Turkse hapjes van tante", "Koffie en taart"]),
+            rituals=rng.choice(["", "Openen met een gebed", "Oma spreekt eerst"]),
+            professionals=[
+                {
+                    "name": referral.referrer.get_full_name(),
+                    "organization": str(referral.organization),
+                    "role": "verwijzer",
+                }
+            ],
+        )
+        if state == "held":
+            _hold(rng, conference, coordinator_user, today - datetime.timedelta(days=2))
+    return _age(referral, rng.randint(1, 10) if state != "preparing" else rng.randint(5, 30))
+
+
+NETWORK_NAMES = [
+    ("Oma Fatima", "grandparent"),
+    ("Opa Henk", "grandparent"),
+    ("Tante Els", "other_family"),
+    ("Oom Mehmet", "other_family"),
+    ("Neef Jordy", "other_family"),
+    ("Zus Sanne", "sibling"),
+    ("Broer Kevin", "sibling"),
+    ("Vader Ricardo", "parent"),
+    ("Moeder Anouk", "parent"),
+    ("Buurvrouw Ria", "neighbour"),
+    ("Buurman Ahmed", "neighbour"),
+    ("Vriendin Lotte", "friend"),
+    ("Vriend Daan", "friend"),
+    ("Voetbaltrainer Rob", "other"),
+    ("Juf Marieke", "professional"),
+    ("Peettante Ineke", "other_family"),
+    ("Imam Yusuf", "other"),
+    ("Nicht Esra", "other_family"),
+    ("Schoonzus Petra", "other_family"),
+    ("Overbuurman Wim", "neighbour"),
+]
+
+
+def _prepare(rng, referral, coordinator_user, today):
+    """A realistic network (8 to 20 people) and a few contact moments."""
+    size = rng.randint(5, 17)  # plus the three known from the referral
+    chosen = rng.sample(NETWORK_NAMES, min(size, len(NETWORK_NAMES)))
+    members = []
+    for name, relation in chosen:
+        invitation = rng.choices(
+            ["to_invite", "invited", "confirmed", "declined", "excluded"], [2, 3, 6, 1, 0.3]
+        )[0]
+        members.append(
+            member_save(
+                referral=referral,
+                actor=coordinator_user,
+                name=name,
+                relation=relation,
+                age_group=rng.choice(["adult", "adult", "adult", "young", "child"]),
+                phone=f"06-{rng.randint(10000000, 99999999)}",
+                language=rng.choice(referral.languages or ["nl"]),
+                invitation=invitation,
+                exclusion_reason="Veiligheid: mag de moeder niet ontmoeten."
+                if invitation == "excluded"
+                else "",
+                safety_note="Niet samen met vader uitnodigen." if rng.random() < 0.1 else "",
+            )
+        )
+    for days_ago in sorted(rng.sample(range(1, 25), rng.randint(2, 6)), reverse=True):
+        contact_log(
+            referral=referral,
+            actor=coordinator_user,
+            on=today - datetime.timedelta(days=days_ago),
+            method=rng.choice(["visit", "phone", "phone", "video", "message"]),
+            minutes=rng.choice([15, 30, 45, 60, 90]),
+            member=rng.choice(members),
+            note=rng.choice(
+                [
+                    "Kennismaking",
+                    "Uitleg over de conferentie",
+                    "Wie wil je uitnodigen?",
+                    "Afspraken over de locatie",
+                ]
+            ),
+        )
+
+
+def _hold(rng, conference, coordinator_user, day):
+    members = list(conference.referral.network_members.all())
+    attendance = {
+        m.pk: ("attended" if m.invitation == "confirmed" and rng.random() < 0.9 else None)
+        for m in members
+    }
+    hold = conference_hold(
+        conference=conference,
+        actor=coordinator_user,
+        held_on=day,
+        phases={
+            "information_start": datetime.time(10, 0),
+            "information_end": datetime.time(10, 45),
+            "private_time_start": datetime.time(11, 0),
+            "private_time_end": datetime.time(12, 30 + rng.randint(0, 25)),
+            "presentation_start": datetime.time(13, 0),
+            "presentation_end": datetime.time(13, 30),
+        },
+        attendance={pk: value for pk, value in attendance.items() if value},
+        professionals_present=[p.pk for p in conference.professionals.all()],
+    )
+    return hold
 
 
 def _free_coordinators(referral, coordinators):

@@ -48,5 +48,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("aanmeldingen/", include("referrals.urls")),
     path("", include("coordinators.urls")),
+    path("", include("conferences.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -190,16 +190,6 @@ class StopForm(forms.Form):
         return cleaned
 
 
-class FirstContactForm(forms.Form):
-    first_contact_on = forms.DateField(label=_("Date of the first contact"), widget=DATE_INPUT)
-
-    def clean_first_contact_on(self):
-        day = self.cleaned_data["first_contact_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return day
-
-
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)

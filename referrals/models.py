@@ -244,6 +244,29 @@ class InvolvedProfessional(models.Model):
         return self.name
 
 
+class AgeGroup(models.TextChoices):
+    CHILD = "child", _("Child (under 12)")
+    YOUNG = "young", _("Young person (12 to 17)")
+    ADULT = "adult", _("Adult")
+
+
+class Invitation(models.TextChoices):
+    """Where a network member stands for the coming conference."""
+
+    TO_INVITE = "to_invite", _("To invite")
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Coming")
+    DECLINED = "declined", _("Not coming")
+    EXCLUDED = "excluded", _("Excluded by the coordinator")
+
+
+class Side(models.TextChoices):
+    """For a restorative conference (Echt Recht): whose network someone belongs to."""
+
+    VICTIM = "victim", _("Victim's side")
+    OFFENDER = "offender", _("Offender's side")
+
+
 class NetworkMember(models.Model):
     """Someone in the family's network. The referral records those already known;
     the coordinator widens the circle during preparation."""
@@ -251,6 +274,20 @@ class NetworkMember(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="network_members")
     name = models.CharField(_("name"), max_length=150)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    age_group = models.CharField(
+        _("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.ADULT
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(_("language"), max_length=3, blank=True)
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    side = models.CharField(_("side"), max_length=8, choices=Side.choices, blank=True)
+    invitation = models.CharField(
+        _("invitation"), max_length=12, choices=Invitation.choices, default=Invitation.TO_INVITE
+    )
+    exclusion_reason = models.CharField(_("why excluded"), max_length=300, blank=True)
+    # Only the coordinator and the regional manager see this (e.g. "must not meet X").
+    safety_note = models.TextField(_("safety note"), blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -126,6 +126,8 @@ def referral_detail(user, pk):
             "professionals",
             "network_members",
             "consents__recorded_by",
+            # Later apps' parts of the case page, reached through their relations.
+            "conferences__professionals",
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
         )
         .get(pk=pk)

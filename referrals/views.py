@@ -14,7 +14,6 @@ from ekc.models import Organization, Region
 from referrals import selectors, services
 from referrals.forms import (
     ConsentForm,
-    FirstContactForm,
     QueueFilterForm,
     ReasonForm,
     ReferralForm,
@@ -244,15 +243,11 @@ def referral_detail(request, pk):
             "can_record_consent": (manage or can_edit_referral(user, referral))
             and status not in (CaseStatus.CLOSED, CaseStatus.STOPPED),
             "can_match": manage and status == CaseStatus.REGISTERED,
-            "can_record_first_contact": is_case_coordinator
-            and current.status == "accepted"
-            and can_transition(status, Transition.START_PREPARATION),
             "is_case_coordinator": is_case_coordinator,
             "missing": services.missing_for_registration(referral)
             if status in (CaseStatus.DRAFT, CaseStatus.RETURNED)
             else [],
             "consent_form": ConsentForm(),
-            "first_contact_form": FirstContactForm(),
         },
     )
 

@@ -63,3 +63,42 @@ def assigned(manager, organization, coordinator_profile, **fields):
     assignment_accept(assignment=assignment, actor=coordinator_profile.user)
     referral.refresh_from_db()
     return referral
+
+
+def network(referral, coordinator_user, size=5, **fields):
+    from conferences.services import member_save
+
+    relations = ["parent", "grandparent", "sibling", "friend", "neighbour", "other_family"]
+    return [
+        member_save(
+            referral=referral,
+            actor=coordinator_user,
+            name=f"Lid {index}",
+            relation=relations[index % len(relations)],
+            phone=f"06-0000000{index % 10}",
+            **fields,
+        )
+        for index in range(size)
+    ]
+
+
+def scheduled(manager, organization, coordinator_profile, days_ahead=7, **fields):
+    import datetime as dt
+
+    from django.utils import timezone as tz
+
+    from conferences.services import conference_schedule
+
+    referral = assigned(manager, organization, coordinator_profile, **fields)
+    starts = tz.now() + dt.timedelta(days=days_ahead)
+    conference = conference_schedule(
+        referral=referral,
+        actor=coordinator_profile.user,
+        kind="family_group",
+        starts_at=starts,
+        location_type="family_home",
+        address="Kerkweg 1, Zwolle",
+        professionals=[{"name": "Karin de Jong", "organization": "Wijkteam", "role": "wijkcoach"}],
+    )
+    referral.refresh_from_db()
+    return referral, conference

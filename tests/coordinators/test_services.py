@@ -173,26 +173,6 @@ def test_withdrawing_an_accepted_coordinator_sends_the_case_back_to_matching(
     assert referral.status == CaseStatus.REGISTERED
 
 
-def test_first_contact_starts_preparation_only_for_the_case_coordinator(
-    regional_manager, organization, pool
-):
-    referral = factories.assigned(regional_manager, organization, pool["tr"])
-    with pytest.raises(PermissionDenied):
-        services.first_contact_record(
-            referral=referral, actor=pool["nl"].user, first_contact_on=timezone.localdate()
-        )
-    with pytest.raises(ValueError):
-        services.first_contact_record(
-            referral=referral,
-            actor=pool["tr"].user,
-            first_contact_on=timezone.localdate() + datetime.timedelta(days=1),
-        )
-    referral = services.first_contact_record(
-        referral=referral, actor=pool["tr"].user, first_contact_on=timezone.localdate()
-    )
-    assert referral.status == CaseStatus.PREPARING
-
-
 def test_stopping_a_case_frees_the_coordinators_place(regional_manager, organization, pool):
     referral = factories.assigned(regional_manager, organization, pool["tr"])
     referral_stop(referral=referral, actor=regional_manager, reason="family_declined")

@@ -1,0 +1,250 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conferences.models import Attendance, ConferenceKind, ContactMethod, LocationType
+from ekc.languages import language_choices
+from referrals.forms import DATE_INPUT
+from referrals.models import Invitation, NetworkMember
+
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ContactForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    member = forms.ModelChoiceField(
+        label=_("With (network)"), queryset=NetworkMember.objects.none(), required=False
+    )
+    professional = forms.CharField(
+        label=_("Or with a professional"), required=False, max_length=200
+    )
+    method = forms.ChoiceField(
+        label=_("How"), choices=ContactMethod.choices, widget=forms.RadioSelect
+    )
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
+    note = forms.CharField(label=_("Short note"), required=False, max_length=500)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = referral.network_members.all()
+        self.fields["member"].empty_label = _("- nobody from the network -")
+        self.fields["on"].initial = timezone.localdate()
+        self.fields["minutes"].widget.attrs.update({"inputmode": "numeric", "step": 5})
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("member") and not (cleaned.get("professional") or "").strip():
+            self.add_error(
+                "member", _("Choose someone from the network, or fill in a professional.")
+            )
+        return cleaned
+
+
+class MemberForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    class Meta:
+        model = NetworkMember
+        fields = [
+            "name",
+            "relation",
+            "age_group",
+            "phone",
+            "email",
+            "language",
+            "needs_interpreter",
+            "side",
+            "invitation",
+            "exclusion_reason",
+            "safety_note",
+        ]
+        widgets = {"safety_note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "safety_note": _(
+                "Only you and the regional manager see this. For example: "
+                '"must not meet her ex-partner", or "inform separately".'
+            ),
+            "side": _("Only for a restorative conference (Echt Recht)."),
+        }
+
+    def __init__(self, *args, restorative=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "—"), *language_choices()]
+        if not restorative:
+            del self.fields["side"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("invitation") == Invitation.EXCLUDED
+            and not (cleaned.get("exclusion_reason") or "").strip()
+        ):
+            self.add_error("exclusion_reason", _("Say why you exclude this person."))
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    invitation = forms.ChoiceField(choices=Invitation.choices)
+
+
+class ScheduleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of conference"), choices=ConferenceKind.choices)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
+    location_type = forms.ChoiceField(label=_("Place"), choices=LocationType.choices)
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages of the conference"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interpreter = forms.BooleanField(label=_("An interpreter is needed"), required=False)
+    interpreter_note = forms.CharField(
+        label=_("Interpreter (name or agency)"), required=False, max_length=200
+    )
+    food = forms.CharField(
+        label=_("Food and drink the family chose"), required=False, max_length=300
+    )
+    rituals = forms.CharField(
+        label=_("Rituals or customs the family chose"), required=False, max_length=300
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, ConferenceKind(k).label) for k in kinds]
+        self.fields["languages"].choices = language_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("interpreter") and not cleaned.get("languages"):
+            self.add_error("languages", _("Say which languages are spoken."))
+        return cleaned
+
+    def starts_at(self):
+        day, time = self.cleaned_data["date"], self.cleaned_data["time"]
+        return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+class ProfessionalForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    organization = forms.CharField(label=_("Organisation"), required=False, max_length=200)
+    role = forms.CharField(label=_("Role"), required=False, max_length=150)
+
+
+ProfessionalFormSet = forms.formset_factory(ProfessionalForm, extra=2, max_num=20)
+
+PHASES = [
+    (
+        "information",
+        _("1. Information"),
+        _("Professionals share information, concerns and the bounds."),
+    ),
+    (
+        "private_time",
+        _("2. Private family time"),
+        _("The family and network alone. No professionals, no coordinator."),
+    ),
+    (
+        "presentation",
+        _("3. Presentation of the plan"),
+        _("The family presents its plan to the referrer."),
+    ),
+]
+
+
+class ConferenceDayForm(forms.Form):
+    """The day: the three phases, which professionals informed, and who came."""
+
+    held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    information_start = forms.TimeField(label=_("Start"), widget=TIME_INPUT)
+    information_end = forms.TimeField(label=_("End"), widget=TIME_INPUT)
+    private_time_start = forms.TimeField(label=_("Start"), widget=TIME_INPUT)
+    private_time_end = forms.TimeField(label=_("End"), widget=TIME_INPUT)
+    presentation_start = forms.TimeField(label=_("Start"), widget=TIME_INPUT)
+    presentation_end = forms.TimeField(label=_("End"), widget=TIME_INPUT)
+    professionals_present = forms.MultipleChoiceField(
+        label=_("Professionals present in the information phase"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, conference, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        self.fields["held_on"].initial = timezone.localtime(conference.starts_at).date()
+        self.fields["professionals_present"].choices = [
+            (str(p.pk), f"{p.name} ({p.organization})" if p.organization else p.name)
+            for p in conference.professionals.all()
+        ]
+        self.fields["professionals_present"].initial = [
+            str(p.pk) for p in conference.professionals.all()
+        ]
+        expected = {
+            Invitation.CONFIRMED: Attendance.ATTENDED,
+            Invitation.DECLINED: Attendance.DECLINED,
+            Invitation.EXCLUDED: Attendance.EXCLUDED,
+        }
+        for member in members:
+            self.fields[f"attendance_{member.pk}"] = forms.ChoiceField(
+                label=member.name,
+                choices=Attendance.choices,
+                initial=expected.get(member.invitation, Attendance.ABSENT),
+                widget=forms.RadioSelect,
+            )
+
+    def attendance_fields(self):
+        return [(member, self[f"attendance_{member.pk}"]) for member in self.members]
+
+    def phase_fields(self):
+        return [
+            (key, title, intro, self[f"{key}_start"], self[f"{key}_end"])
+            for key, title, intro in PHASES
+        ]
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("You can log the day once it has happened."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        order = [
+            "information_start",
+            "information_end",
+            "private_time_start",
+            "private_time_end",
+            "presentation_start",
+            "presentation_end",
+        ]
+        times = [cleaned.get(name) for name in order]
+        if all(times):
+            for earlier, later, name in zip(times, times[1:], order[1:], strict=False):
+                if later < earlier:
+                    self.add_error(name, _("This time is before the time above it."))
+                    break
+        return cleaned
+
+    def phases(self):
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "information_start",
+                "information_end",
+                "private_time_start",
+                "private_time_end",
+                "presentation_start",
+                "presentation_end",
+            )
+        }
+
+    def attendance(self):
+        return {member.pk: self.cleaned_data[f"attendance_{member.pk}"] for member in self.members}

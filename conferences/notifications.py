@@ -1,0 +1,24 @@
+"""The emails of the preparation: the referrer hears the date and place."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from ekc.mail import send_after_commit
+from referrals.notifications import case_url
+
+
+def on_commit_scheduled(conference, moved=False):
+    referrer = conference.referral.referrer
+    if referrer is None:
+        return
+    send_after_commit(
+        [referrer.email],
+        "conferences/email/scheduled",
+        {
+            "conference": conference,
+            "referral": conference.referral,
+            "moved": moved,
+            "path": case_url(conference.referral),
+            "ics": settings.SITE_URL + reverse("conferences:ics", args=[conference.pk]),
+        },
+    )

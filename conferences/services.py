@@ -1,0 +1,289 @@
+"""The coordinator's work: contact moments, the network, scheduling and the day.
+
+Every function checks the actor's right and the case's state, works in one
+transaction, records a case event, and mails after the commit.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conferences import notifications
+from conferences.models import (
+    Attendance,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    ContactMoment,
+    InformingProfessional,
+    Participant,
+)
+from conferences.rules import can_prepare
+from referrals.lifecycle import CaseStatus, Transition
+from referrals.models import Invitation, NetworkMember, Referral
+from referrals.services import TransitionError, record_event, referral_start_preparation, transition
+
+# Where a first conference can be scheduled; follow-ups come after the plan.
+FIRST_CONFERENCE_FROM = (CaseStatus.COORDINATOR_ASSIGNED, CaseStatus.PREPARING)
+FOLLOW_UP_FROM = (CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP, CaseStatus.CONFERENCE_HELD)
+# Invitation on the day -> attendance when nothing else is ticked.
+DEFAULT_ATTENDANCE = {
+    Invitation.DECLINED: Attendance.DECLINED,
+    Invitation.EXCLUDED: Attendance.EXCLUDED,
+}
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _locked(referral):
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+@transaction.atomic
+def contact_log(*, referral, actor, on, method, minutes, member=None, professional="", note=""):
+    """Log a contact moment. The first one starts the preparation of the case."""
+    referral = _locked(referral)
+    _require(can_prepare(actor, referral))
+    if on > timezone.localdate():
+        raise ValueError("A contact moment cannot be in the future.")
+    if member is not None and member.referral_id != referral.pk:
+        raise ValueError("That person is not in this case's network.")
+    if member is None and not professional.strip():
+        raise ValueError("Say with whom the contact was.")
+    moment = ContactMoment.objects.create(
+        referral=referral,
+        on=on,
+        member=member,
+        professional=professional.strip(),
+        method=method,
+        minutes=minutes,
+        note=note,
+        recorded_by=actor,
+    )
+    if referral.status == CaseStatus.COORDINATOR_ASSIGNED:
+        referral_start_preparation(referral=referral, actor=actor, first_contact_on=on)
+    return moment
+
+
+@transaction.atomic
+def member_save(*, referral, actor, member=None, **fields):
+    """Add someone to the network, or change them. Excluding needs a reason."""
+    referral = _locked(referral)
+    _require(can_prepare(actor, referral))
+    if (
+        fields.get("invitation") == Invitation.EXCLUDED
+        and not fields.get("exclusion_reason", "").strip()
+    ):
+        raise ValueError("Excluding someone needs a reason.")
+    if fields.get("invitation") != Invitation.EXCLUDED:
+        fields["exclusion_reason"] = ""
+    if member is None:
+        member = NetworkMember.objects.create(referral=referral, **fields)
+        record_event(
+            referral=referral,
+            actor=actor,
+            kind="network_added",
+            details={"relation": member.relation},
+        )
+    else:
+        if member.referral_id != referral.pk:
+            raise PermissionDenied
+        for name, value in fields.items():
+            setattr(member, name, value)
+        member.save(update_fields=list(fields))
+    return member
+
+
+@transaction.atomic
+def invitation_set(*, member, actor, invitation, exclusion_reason=""):
+    """The quick status change on the network list."""
+    return member_save(
+        referral=member.referral,
+        actor=actor,
+        member=member,
+        invitation=invitation,
+        exclusion_reason=exclusion_reason,
+    )
+
+
+def is_first_conference(kind):
+    return kind in (ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE)
+
+
+@transaction.atomic
+def conference_schedule(
+    *,
+    referral,
+    actor,
+    kind,
+    starts_at,
+    location_type,
+    address="",
+    languages=(),
+    interpreter=False,
+    interpreter_note="",
+    food="",
+    rituals="",
+    professionals=(),
+):
+    """Schedule a conference and email the referrer the date and place.
+
+    A first conference (family group or restorative) needs an accepted
+    coordinator and moves the case to "conference scheduled". A follow-up
+    conference is added after the plan, with the same network; the first
+    conference stays as it was.
+    """
+    referral = _locked(referral)
+    _require(can_prepare(actor, referral))
+    if is_first_conference(kind):
+        if referral.status not in FIRST_CONFERENCE_FROM:
+            raise TransitionError(
+                _("A conference can only be scheduled once a coordinator has accepted the case.")
+            )
+        if referral.conferences.filter(
+            kind__in=[ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE]
+        ).exists():
+            raise TransitionError(
+                _("This case already has its conference; add a follow-up instead.")
+            )
+    elif referral.status not in FOLLOW_UP_FROM:
+        raise TransitionError(_("A follow-up conference comes after the first conference."))
+    conference = Conference.objects.create(
+        referral=referral,
+        kind=kind,
+        starts_at=starts_at,
+        location_type=location_type,
+        address=address,
+        languages=list(languages),
+        interpreter=interpreter,
+        interpreter_note=interpreter_note,
+        food=food,
+        rituals=rituals,
+        created_by=actor,
+    )
+    InformingProfessional.objects.bulk_create(
+        [InformingProfessional(conference=conference, **p) for p in professionals]
+    )
+    details = {"conference": conference.pk, "kind": kind, "starts_at": starts_at.isoformat()}
+    if is_first_conference(kind):
+        transition(referral=referral, actor=actor, transition=Transition.SCHEDULE, details=details)
+    else:
+        record_event(referral=referral, actor=actor, kind="follow_up_scheduled", details=details)
+    notifications.on_commit_scheduled(conference)
+    return conference
+
+
+@transaction.atomic
+def conference_reschedule(*, conference, actor, **fields):
+    """Change the date, place or the family's choices of a conference not yet held."""
+    referral = _locked(conference.referral)
+    _require(can_prepare(actor, referral))
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if conference.is_held:
+        raise TransitionError(_("This conference has been held; it cannot be changed."))
+    moved = "starts_at" in fields and fields["starts_at"] != conference.starts_at
+    for name, value in fields.items():
+        setattr(conference, name, value)
+    conference.save(update_fields=list(fields))
+    record_event(
+        referral=referral,
+        actor=actor,
+        kind="conference_changed",
+        details={"conference": conference.pk, "starts_at": conference.starts_at.isoformat()},
+    )
+    if moved:
+        notifications.on_commit_scheduled(conference, moved=True)
+    return conference
+
+
+def duration_of(start, end):
+    """Minutes from the start of phase 1 to the end of phase 3."""
+    day = datetime.date(2000, 1, 1)  # any day: only the times matter
+    minutes = datetime.datetime.combine(day, end) - datetime.datetime.combine(day, start)
+    return int(minutes.total_seconds() // 60)
+
+
+def check_phases(phases):
+    """The three phases must follow each other, each ending after it starts."""
+    order = [
+        phases["information_start"],
+        phases["information_end"],
+        phases["private_time_start"],
+        phases["private_time_end"],
+        phases["presentation_start"],
+        phases["presentation_end"],
+    ]
+    if any(t is None for t in order):
+        raise ValueError("All six times are needed.")
+    if any(later < earlier for earlier, later in zip(order, order[1:], strict=False)):
+        raise ValueError("The phases must follow each other in time.")
+
+
+@transaction.atomic
+def conference_hold(*, conference, actor, held_on, phases, attendance, professionals_present=()):
+    """Log the conference day: the three phases, who came, which professionals informed.
+
+    ``attendance`` maps network member id to an Attendance code; members not in it
+    get one from their invitation (declined or excluded) or "absent". The duration
+    is computed from the phase times. A first conference moves the case to
+    "conference held".
+    """
+    referral = _locked(conference.referral)
+    _require(can_prepare(actor, referral))
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if conference.is_held:
+        raise TransitionError(_("This conference day has already been logged."))
+    if held_on > timezone.localdate():
+        raise ValueError("A conference cannot be logged before it happens.")
+    check_phases(phases)
+    for name, value in phases.items():
+        setattr(conference, name, value)
+    conference.held_on = held_on
+    conference.duration_minutes = duration_of(
+        phases["information_start"], phases["presentation_end"]
+    )
+    conference.status = ConferenceStatus.HELD
+    conference.save()
+    members = list(referral.network_members.all())
+    Participant.objects.bulk_create(
+        [
+            Participant(
+                conference=conference,
+                member=member,
+                relation=member.relation,
+                attendance=attendance.get(
+                    member.pk, DEFAULT_ATTENDANCE.get(member.invitation, Attendance.ABSENT)
+                ),
+            )
+            for member in members
+        ]
+    )
+    present = set(professionals_present)
+    for professional in conference.professionals.all():
+        professional.present = professional.pk in present
+        professional.save(update_fields=["present"])
+    details = {"conference": conference.pk, "duration_minutes": conference.duration_minutes}
+    if is_first_conference(conference.kind) and referral.status == CaseStatus.CONFERENCE_SCHEDULED:
+        transition(referral=referral, actor=actor, transition=Transition.HOLD, details=details)
+    elif is_first_conference(conference.kind):
+        raise TransitionError(_("The case is not waiting for its conference."))
+    else:
+        record_event(referral=referral, actor=actor, kind="follow_up_held", details=details)
+    return conference
+
+
+def preparation_summary(referral, moments):
+    """Total hours and days since the last contact, from the case's contact moments."""
+    total = sum(m.minutes for m in moments)
+    last = max((m.on for m in moments), default=None)
+    return {
+        "hours": round(total / 60, 1),
+        "days_since_last": (timezone.localdate() - last).days if last else None,
+        "count": len(moments),
+    }

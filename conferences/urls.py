@@ -1,0 +1,20 @@
+from django.urls import path
+
+from conferences import views
+
+app_name = "conferences"
+
+urlpatterns = [
+    path("aanmeldingen/<int:pk>/voorbereiding/", views.preparation, name="preparation"),
+    path("aanmeldingen/<int:pk>/contact/", views.contact_add, name="contact_add"),
+    path("aanmeldingen/<int:pk>/netwerk/", views.member_add, name="member_add"),
+    path("aanmeldingen/<int:pk>/netwerk/<int:member_pk>/", views.member_edit, name="member_edit"),
+    path(
+        "aanmeldingen/<int:pk>/netwerk/<int:member_pk>/uitnodiging/",
+        views.invitation_set,
+        name="invitation_set",
+    ),
+    path("aanmeldingen/<int:pk>/conferentie/plannen/", views.schedule, name="schedule"),
+    path("conferenties/<int:conference_pk>/agenda.ics", views.ics, name="ics"),
+    path("conferenties/<int:conference_pk>/dag/", views.conference_day, name="day"),
+]

@@ -1,0 +1,259 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from conferences import services
+from conferences.calendar import conference_ics
+from conferences.drawing import legend, network_svg
+from conferences.forms import (
+    ConferenceDayForm,
+    ContactForm,
+    InvitationForm,
+    MemberForm,
+    ProfessionalFormSet,
+    ScheduleForm,
+)
+from conferences.models import Conference, ConferenceKind
+from conferences.rules import can_prepare, can_view_preparation
+from ekc.audit import AccessAction, log_access
+from referrals.models import NetworkMember
+from referrals.services import TransitionError
+from referrals.views import get_referral_for
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _case(request, pk, check=can_view_preparation):
+    """The case if the user may see it (404 otherwise) and passes ``check`` (403)."""
+    referral = get_referral_for(request.user, pk)
+    _require(check(request.user, referral))
+    return referral
+
+
+def preparation(request, pk, contact_form=None, member_form=None):
+    """The coordinator's case page: the referral's essentials, the log, the network,
+    the drawing and the schedule, on one page that works on a phone."""
+    referral = _case(request, pk)
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "preparation"})
+    members = list(referral.network_members.all())
+    moments = list(referral.contact_moments.select_related("member"))
+    conferences = list(referral.conferences.prefetch_related("professionals"))
+    restorative = is_restorative(referral, conferences)
+    prepare = can_prepare(request.user, referral)
+    return render(
+        request,
+        "conferences/preparation.html",
+        {
+            "referral": referral,
+            "members": members,
+            "moments": moments,
+            "summary": services.preparation_summary(referral, moments),
+            "conferences": conferences,
+            "drawing": mark_safe(network_svg(referral, members, restorative=restorative)),  # noqa: S308 - built with escape()
+            "legend": legend(members),
+            "can_prepare": prepare,
+            "can_schedule": prepare and _schedulable_kinds(referral, conferences),
+            "contact_form": contact_form or ContactForm(referral=referral),
+            "member_form": member_form or MemberForm(restorative=restorative),
+            "invitation_choices": MemberForm.base_fields["invitation"].choices,
+            "restorative": restorative,
+        },
+    )
+
+
+def is_restorative(referral, conferences=None):
+    """Echt Recht: the network has two sides (victim's and offender's)."""
+    if referral.occasion == "restorative":
+        return True
+    if conferences is None:
+        return referral.conferences.filter(kind=ConferenceKind.RESTORATIVE).exists()
+    return any(c.kind == ConferenceKind.RESTORATIVE for c in conferences)
+
+
+def _schedulable_kinds(referral, conferences):
+    has_first = any(services.is_first_conference(c.kind) for c in conferences)
+    if not has_first and referral.status in services.FIRST_CONFERENCE_FROM:
+        return [ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE]
+    if has_first and referral.status in services.FOLLOW_UP_FROM:
+        return [ConferenceKind.FOLLOW_UP]
+    return []
+
+
+@require_POST
+def contact_add(request, pk):
+    referral = _case(request, pk, check=can_prepare)
+    form = ContactForm(request.POST, referral=referral)
+    if form.is_valid():
+        try:
+            services.contact_log(referral=referral, actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Contact moment saved."))
+            return redirect(reverse("conferences:preparation", args=[pk]) + "#log")
+    messages.error(request, _("Not saved yet: check the fields marked in red."))
+    return preparation(request, pk, contact_form=form)
+
+
+@require_POST
+def member_add(request, pk):
+    referral = _case(request, pk, check=can_prepare)
+    form = MemberForm(request.POST, restorative=is_restorative(referral))
+    if form.is_valid():
+        services.member_save(referral=referral, actor=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("%(name)s has been added to the network.") % {"name": form.cleaned_data["name"]},
+        )
+        return redirect(reverse("conferences:preparation", args=[pk]) + "#network")
+    messages.error(request, _("Not saved yet: check the fields marked in red."))
+    return preparation(request, pk, member_form=form)
+
+
+def member_edit(request, pk, member_pk):
+    referral = _case(request, pk, check=can_prepare)
+    member = get_object_or_404(NetworkMember, pk=member_pk, referral=referral)
+    form = MemberForm(request.POST or None, instance=member, restorative=is_restorative(referral))
+    if request.method == "POST" and form.is_valid():
+        services.member_save(
+            referral=referral, actor=request.user, member=member, **form.cleaned_data
+        )
+        messages.success(request, _("Saved."))
+        return redirect(reverse("conferences:preparation", args=[pk]) + "#network")
+    return render(
+        request,
+        "conferences/member_form.html",
+        {"referral": referral, "form": form, "member": member},
+    )
+
+
+@require_POST
+def invitation_set(request, pk, member_pk):
+    referral = _case(request, pk, check=can_prepare)
+    member = get_object_or_404(NetworkMember, pk=member_pk, referral=referral)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        if form.cleaned_data["invitation"] == "excluded":
+            # Excluding someone needs a reason: that is asked on the full form.
+            return redirect("conferences:member_edit", pk=pk, member_pk=member.pk)
+        services.invitation_set(member=member, actor=request.user, **form.cleaned_data)
+    return redirect(reverse("conferences:preparation", args=[pk]) + "#network")
+
+
+def schedule(request, pk):
+    referral = _case(request, pk, check=can_prepare)
+    kinds = _schedulable_kinds(referral, list(referral.conferences.all()))
+    if not kinds:
+        messages.error(
+            request,
+            _("A conference can only be scheduled once a coordinator has accepted the case."),
+        )
+        return redirect("conferences:preparation", pk=pk)
+    form = ScheduleForm(
+        request.POST or None,
+        kinds=kinds,
+        initial={"languages": referral.languages, "kind": kinds[0]},
+    )
+    formset = ProfessionalFormSet(
+        request.POST or None, prefix="professionals", initial=_known_professionals(referral)
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            services.conference_schedule(
+                referral=referral,
+                actor=request.user,
+                kind=data["kind"],
+                starts_at=form.starts_at(),
+                location_type=data["location_type"],
+                address=data["address"],
+                languages=data["languages"],
+                interpreter=data["interpreter"],
+                interpreter_note=data["interpreter_note"],
+                food=data["food"],
+                rituals=data["rituals"],
+                professionals=[f for f in formset.cleaned_data if f and f.get("name")],
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect("conferences:preparation", pk=pk)
+        messages.success(
+            request,
+            _("The conference is scheduled. The referrer has been told the date and place."),
+        )
+        return redirect(reverse("conferences:preparation", args=[pk]) + "#schedule")
+    return render(
+        request,
+        "conferences/schedule.html",
+        {"referral": referral, "form": form, "formset": formset},
+    )
+
+
+def _known_professionals(referral):
+    return [
+        {"name": p.name, "organization": p.organization, "role": p.role}
+        for p in referral.professionals.all()
+    ]
+
+
+def _conference(request, conference_pk, check):
+    conference = get_object_or_404(Conference.objects.select_related("referral"), pk=conference_pk)
+    referral = get_referral_for(request.user, conference.referral_id)
+    _require(check(request.user, referral))
+    return conference, referral
+
+
+def ics(request, conference_pk):
+    """The conference as a calendar file, for everyone who may see the case."""
+    conference, referral = _conference(request, conference_pk, check=lambda u, r: True)
+    response = HttpResponse(
+        conference_ics(conference, request), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="conferentie-{referral.reference}.ics"'
+    return response
+
+
+def conference_day(request, conference_pk):
+    """Log the day: the three phases and a quick attendance checklist."""
+    conference, referral = _conference(request, conference_pk, check=can_prepare)
+    if conference.is_held:
+        messages.info(request, _("This conference day has already been logged."))
+        return redirect("conferences:preparation", pk=referral.pk)
+    members = list(referral.network_members.all())
+    form = ConferenceDayForm(request.POST or None, conference=conference, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conference_hold(
+                conference=conference,
+                actor=request.user,
+                held_on=form.cleaned_data["held_on"],
+                phases=form.phases(),
+                attendance=form.attendance(),
+                professionals_present=[
+                    int(pk) for pk in form.cleaned_data["professionals_present"]
+                ],
+            )
+        except (TransitionError, ValueError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The conference day has been saved. Well done!"))
+            return redirect("conferences:preparation", pk=referral.pk)
+    return render(
+        request,
+        "conferences/day.html",
+        {
+            "referral": referral,
+            "conference": conference,
+            "form": form,
+            "is_today": timezone.localdate() == timezone.localtime(conference.starts_at).date(),
+        },
+    )
