@@ -5,11 +5,13 @@ number; ``import_lines`` saves nothing when there is any error, and skips cases
 whose reference already exists (importing the same file twice changes nothing).
 
 This version imports the case, its region, organisation, occasion, languages,
-main persons, coordinator and stop reason. A line that carries a conference,
-plan, follow-up conference, survey or outcome is refused with a clear error
-until those parts can be imported too, so nothing is silently dropped.
+main persons, coordinator, stop reason, its conference and follow-up conferences
+with their participants. A line that carries a plan, survey or outcome is refused
+with a clear error until those parts can be imported too, so nothing is silently
+dropped.
 """
 
+import contextlib
 import datetime
 import json
 import re
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from conferences.models import Attendance, Conference, ConferenceStatus, LocationType, Participant
 from coordinators.models import Assignment, AssignmentStatus, Coordinator
 from ekc.languages import is_language_code
 from ekc.models import Organization, OrganizationType, Region
@@ -28,6 +31,7 @@ from referrals.models import (
     Occasion,
     ReferenceCounter,
     Referral,
+    Relation,
     Sex,
     StopReason,
 )
@@ -50,8 +54,17 @@ TOP_KEYS = {
 }
 REQUIRED = ("reference", "region", "organization", "occasion", "referred_on")
 PERSON_KEYS = {"birth_year", "sex", "is_child"}
+CONFERENCE_KEYS = {
+    "kind",
+    "held_on",
+    "duration_minutes",
+    "language",
+    "location_type",
+    "participants",
+}
+PARTICIPANT_KEYS = {"relation", "attendance"}
 # Parts of the format this version cannot import yet (later issues add them).
-NOT_YET = ("conference", "follow_ups", "plan", "surveys", "outcomes")
+NOT_YET = ("plan", "surveys", "outcomes")
 REFERENCE = re.compile(r"EK-(\d{4})-(\d+)")
 
 
@@ -131,9 +144,66 @@ def _check_case(data, coordinator_codes):
         errors.append("plan requires conference")
     if data.get("follow_ups") and data.get("conference") is None:
         errors.append("follow_ups require conference")
+    referred_on = None
+    if isinstance(data.get("referred_on"), str):
+        with contextlib.suppress(ValueError):
+            referred_on = _date(data["referred_on"])
+    if data.get("conference") is not None:
+        errors.extend(_check_conference(data["conference"], "conference", FIRST_KINDS, referred_on))
+    follow_ups = data.get("follow_ups")
+    if follow_ups is not None and not isinstance(follow_ups, list):
+        errors.append("follow_ups must be a list")
+    for index, follow_up in enumerate(follow_ups or [] if isinstance(follow_ups, list) else [], 1):
+        errors.extend(
+            _check_conference(follow_up, f"follow_ups[{index}]", {"follow_up"}, referred_on)
+        )
     for part in NOT_YET:
         if data.get(part):
             errors.append(f"{part}: this version of EKC cannot import this part yet")
+    return errors
+
+
+FIRST_KINDS = {"family_group", "restorative"}
+
+
+def _check_conference(conference, name, kinds, referred_on):
+    if not isinstance(conference, dict):
+        return [f"{name} must be an object"]
+    errors = []
+    unknown = sorted(set(conference) - CONFERENCE_KEYS)
+    if unknown:
+        errors.append(f"{name}: unknown keys: {', '.join(unknown)}")
+    if conference.get("kind") not in kinds:
+        errors.append(f"{name}: kind must be one of {', '.join(sorted(kinds))}")
+    try:
+        held_on = _date(conference.get("held_on"))
+    except ValueError:
+        errors.append(f"{name}: held_on must be a date (YYYY-MM-DD)")
+    else:
+        if referred_on and held_on < referred_on:
+            errors.append(f"{name}: held_on is before referred_on")
+    minutes = conference.get("duration_minutes")
+    if minutes is not None and not (isinstance(minutes, int) and 0 < minutes < 24 * 60):
+        errors.append(f"{name}: duration_minutes must be a whole number of minutes")
+    language = conference.get("language")
+    if language is not None and not is_language_code(language):
+        errors.append(f"{name}: language must be an ISO 639 code")
+    location = conference.get("location_type")
+    if location is not None and location not in LocationType.values:
+        errors.append(f"{name}: unknown location_type {location!r}")
+    participants = conference.get("participants")
+    if participants is not None and not isinstance(participants, list):
+        errors.append(f"{name}: participants must be a list")
+        participants = []
+    for index, participant in enumerate(participants or [], start=1):
+        where = f"{name}.participants[{index}]"
+        if not isinstance(participant, dict) or set(participant) - PARTICIPANT_KEYS:
+            errors.append(f'{where} must be {{"relation": ..., "attendance": ...}}')
+            continue
+        if participant.get("relation") not in Relation.values:
+            errors.append(f"{where}: unknown relation {participant.get('relation')!r}")
+        if participant.get("attendance") not in Attendance.values:
+            errors.append(f"{where}: unknown attendance {participant.get('attendance')!r}")
     return errors
 
 
@@ -217,6 +287,8 @@ def _import_case(data, region, organization, coordinators, actor):
     coordinator = coordinators.get(data.get("coordinator"))
     if data.get("stop_reason"):
         status = CaseStatus.STOPPED
+    elif data.get("conference"):
+        status = CaseStatus.CONFERENCE_HELD
     elif coordinator:
         status = CaseStatus.COORDINATOR_ASSIGNED
     else:
@@ -245,8 +317,12 @@ def _import_case(data, region, organization, coordinators, actor):
             for person in data.get("main_persons") or []
         ]
     )
+    for conference in [data.get("conference"), *(data.get("follow_ups") or [])]:
+        if conference:
+            _import_conference(referral, conference)
     if coordinator:
-        # An open imported case counts as one of its coordinator's active cases.
+        # An open imported case counts as one of its coordinator's active cases
+        # (its status decides: only cases before their conference take a place).
         Assignment.objects.create(
             referral=referral,
             coordinator=coordinator,
@@ -262,6 +338,26 @@ def _import_case(data, region, organization, coordinators, actor):
         kind="imported",
         to_status=status,
         details={"reference": data["reference"]},
+    )
+
+
+def _import_conference(referral, data):
+    held_on = _date(data["held_on"])
+    conference = Conference.objects.create(
+        referral=referral,
+        kind=data["kind"],
+        status=ConferenceStatus.HELD,
+        starts_at=timezone.make_aware(datetime.datetime.combine(held_on, datetime.time(10))),
+        held_on=held_on,
+        duration_minutes=data.get("duration_minutes"),
+        languages=[data["language"]] if data.get("language") else [],
+        location_type=data.get("location_type") or "",
+    )
+    Participant.objects.bulk_create(
+        [
+            Participant(conference=conference, relation=p["relation"], attendance=p["attendance"])
+            for p in data.get("participants") or []
+        ]
     )
 
 

@@ -116,16 +116,74 @@ def test_missing_required_keys(tmp_path):
     assert "line 1: region is required" in err.getvalue()
 
 
+CONFERENCE = {
+    "kind": "family_group",
+    "held_on": "2019-04-10",
+    "duration_minutes": 195,
+    "language": "nl",
+    "location_type": "family_home",
+    "participants": [
+        {"relation": "parent", "attendance": "attended"},
+        {"relation": "grandparent", "attendance": "declined"},
+        {"relation": "professional", "attendance": "attended"},
+    ],
+}
+
+
 def test_parts_not_yet_supported_are_refused_not_dropped(tmp_path):
-    conference = {"kind": "family_group", "held_on": "2019-04-10", "participants": []}
+    plan = {"decision": "accepted", "evaluation_on": None, "agreements": []}
     with pytest.raises(CommandError):
         call_command(
             "import_registrations",
-            write(tmp_path, case(conference=conference)),
+            write(tmp_path, case(conference=CONFERENCE, plan=plan)),
             stdout=io.StringIO(),
             stderr=(err := io.StringIO()),
         )
-    assert "conference: this version of EKC cannot import this part yet" in err.getvalue()
+    assert "plan: this version of EKC cannot import this part yet" in err.getvalue()
+    assert not Referral.objects.exists()
+
+
+def test_conference_and_follow_ups_are_imported_with_participants(tmp_path):
+    follow_up = {**CONFERENCE, "kind": "follow_up", "held_on": "2019-09-12", "participants": []}
+    run(write(tmp_path, case(conference=CONFERENCE, follow_ups=[follow_up])))
+    referral = Referral.objects.get()
+    assert referral.status == CaseStatus.CONFERENCE_HELD
+    first, second = referral.conferences.order_by("held_on")
+    assert (first.kind, str(first.held_on), first.duration_minutes) == (
+        "family_group",
+        "2019-04-10",
+        195,
+    )
+    assert (first.languages, first.location_type) == (["nl"], "family_home")
+    assert sorted(first.participants.values_list("relation", "attendance")) == [
+        ("grandparent", "declined"),
+        ("parent", "attended"),
+        ("professional", "attended"),
+    ]
+    assert second.kind == "follow_up"
+
+
+def test_conference_errors_are_reported(tmp_path):
+    bad = {
+        **CONFERENCE,
+        "kind": "follow_up",
+        "held_on": "2019-01-01",
+        "participants": [{"relation": "cousin", "attendance": "attended"}],
+    }
+    with pytest.raises(CommandError):
+        call_command(
+            "import_registrations",
+            write(
+                tmp_path, case(conference=bad, follow_ups=[{**CONFERENCE, "kind": "family_group"}])
+            ),
+            stdout=io.StringIO(),
+            stderr=(err := io.StringIO()),
+        )
+    text = err.getvalue()
+    assert "line 1: conference: kind must be one of family_group, restorative" in text
+    assert "line 1: conference: held_on is before referred_on" in text
+    assert "line 1: conference.participants[1]: unknown relation 'cousin'" in text
+    assert "line 1: follow_ups[1]: kind must be one of follow_up" in text
 
 
 def test_new_references_do_not_collide_with_imported_ones(tmp_path):
