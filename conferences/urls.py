@@ -17,4 +17,5 @@ urlpatterns = [
     path("aanmeldingen/<int:pk>/conferentie/plannen/", views.schedule, name="schedule"),
     path("conferenties/<int:conference_pk>/agenda.ics", views.ics, name="ics"),
     path("conferenties/<int:conference_pk>/dag/", views.conference_day, name="day"),
+    path("conferenties/<int:conference_pk>/wijzigen/", views.conference_change, name="change"),
 ]

@@ -198,6 +198,57 @@ def schedule(request, pk):
     )
 
 
+def conference_change(request, conference_pk):
+    """Change the date, place or the family's choices of a conference not yet held."""
+    conference, referral = _conference(request, conference_pk, check=can_prepare)
+    if conference.is_held:
+        messages.info(request, _("This conference has been held; it cannot be changed."))
+        return redirect("conferences:preparation", pk=referral.pk)
+    local = timezone.localtime(conference.starts_at)
+    form = ScheduleForm(
+        request.POST or None,
+        kinds=[conference.kind],
+        initial={
+            "kind": conference.kind,
+            "date": local.date(),
+            "time": local.time(),
+            "location_type": conference.location_type,
+            "address": conference.address,
+            "languages": conference.languages,
+            "interpreter": conference.interpreter,
+            "interpreter_note": conference.interpreter_note,
+            "food": conference.food,
+            "rituals": conference.rituals,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.conference_reschedule(
+            conference=conference,
+            actor=request.user,
+            starts_at=form.starts_at(),
+            **{
+                k: data[k]
+                for k in (
+                    "location_type",
+                    "address",
+                    "languages",
+                    "interpreter",
+                    "interpreter_note",
+                    "food",
+                    "rituals",
+                )
+            },
+        )
+        messages.success(request, _("The conference has been changed."))
+        return redirect(reverse("conferences:preparation", args=[referral.pk]) + "#schedule")
+    return render(
+        request,
+        "conferences/schedule.html",
+        {"referral": referral, "form": form, "formset": None, "changing": True},
+    )
+
+
 def _known_professionals(referral):
     return [
         {"name": p.name, "organization": p.organization, "role": p.role}

@@ -269,3 +269,18 @@ def test_preparation_summary_counts_hours_and_days(case, coordinator):
         )
     summary = services.preparation_summary(case, list(case.contact_moments.all()))
     assert summary == {"hours": 1.5, "days_since_last": 2, "count": 2}
+
+
+def test_the_day_of_a_conference_the_case_is_not_waiting_for_is_refused(case, coordinator):
+    from conferences.models import Conference
+
+    # A conference record the case never moved to "scheduled" for (e.g. left over).
+    conference = Conference.objects.create(
+        referral=case, kind="family_group", starts_at=timezone.now(), location_type="office"
+    )
+    with pytest.raises(TransitionError):
+        services.conference_hold(
+            conference=conference, actor=coordinator, held_on=today(), phases=PHASES, attendance={}
+        )
+    conference.refresh_from_db()
+    assert conference.status == ConferenceStatus.SCHEDULED

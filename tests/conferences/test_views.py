@@ -194,3 +194,28 @@ def test_schedule_page_for_case_without_accepted_coordinator_redirects(
     client.force_login(coordinator)
     assert client.get(reverse("conferences:schedule", args=[referral.pk])).status_code == 404
     assert not Conference.objects.exists()
+
+
+def test_coordinator_moves_the_conference_and_the_referrer_hears(
+    client, scheduled_case, coordinator, referrer, mailoutbox, django_capture_on_commit_callbacks
+):
+    _referral, conference = scheduled_case
+    client.force_login(coordinator)
+    url = reverse("conferences:change", args=[conference.pk])
+    page = client.get(url)
+    assert page.context["form"]["address"].value() == "Kerkweg 1, Zwolle"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "kind": "family_group",
+                "date": "2026-12-12",
+                "time": "14:30",
+                "location_type": "community_centre",
+                "address": "Buurthuis De Kern",
+            },
+        )
+    conference.refresh_from_db()
+    assert conference.address == "Buurthuis De Kern"
+    assert [m.to for m in mailoutbox] == [[referrer.email]]
+    assert "12 december 2026, 14:30" in mailoutbox[0].body
