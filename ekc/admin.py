@@ -90,6 +90,7 @@ class UserAdmin(DjangoUserAdmin):
                     "is_referrer",
                     "is_liaison",
                     "is_researcher",
+                    "may_decide_organization_plans",
                     "is_superuser",
                     "is_staff",
                     "is_active",

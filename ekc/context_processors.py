@@ -8,6 +8,7 @@ NAVIGATION = [
     (_("Cases"), "referrals:list", "referrals.list_referrals"),
     (_("Coordinators"), "coordinators:pool", "coordinators.view_pool"),
     (_("No conference offered"), "referrals:non_offers", "referrals.view_nonoffers"),
+    (_("Help requests"), "plans:waiting_help", "plans.view_waiting_help"),
     (_("My availability"), "coordinators:availability", "coordinators.edit_own_availability"),
     (_("Management"), "admin:index", "ekc.use_admin_site"),
 ]

@@ -112,6 +112,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_referrer = models.BooleanField(_("referrer"), default=False)
     is_liaison = models.BooleanField(_("liaison"), default=False)
     is_researcher = models.BooleanField(_("researcher"), default=False)
+    # A referrer decides on the plans of their own referrals; with this right also
+    # on the other plans of their organisation (e.g. when a colleague is away).
+    may_decide_organization_plans = models.BooleanField(
+        _("may decide on all plans of the organisation"), default=False
+    )
 
     regions = models.ManyToManyField(
         Region, blank=True, related_name="users", verbose_name=_("regions")

@@ -203,8 +203,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded case files (scans of plans): never served as static files; only through
+# views that check who may see the case. Keep it outside any web root.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+# The largest scan of a written plan that can be uploaded.
+PLAN_SCAN_MAX_BYTES = env.int("PLAN_SCAN_MAX_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Case files (scans of plans): outside the web root, served only through views
+    # that check who may see the case.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -213,7 +225,7 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
 
 # Email: console in DEBUG, else SMTP through EMAIL_URL (smtp+tls://user:pass@host:587),
 # translated into Django 6.1's MAILERS.
@@ -258,5 +270,8 @@ LOGGING = {
     "loggers": {
         # Failed logins are expected noise in tests and locked-out users are in the database.
         "axes": {"level": "WARNING"},
+        # WeasyPrint and fontTools narrate every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

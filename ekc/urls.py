@@ -49,5 +49,6 @@ urlpatterns = [
     path("aanmeldingen/", include("referrals.urls")),
     path("", include("coordinators.urls")),
     path("", include("conferences.urls")),
+    path("", include("plans.urls")),
     path("beheer/", admin.site.urls),
 ]

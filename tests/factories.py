@@ -102,3 +102,81 @@ def scheduled(manager, organization, coordinator_profile, days_ahead=7, **fields
     )
     referral.refresh_from_db()
     return referral, conference
+
+
+AGREEMENT_ROWS = [
+    {
+        "what": "Oma haalt de kinderen elke woensdag uit school.",
+        "who": "Oma Ayse",
+        "when": "elke woensdag",
+        "life_domain": "upbringing",
+        "carried_by": "network",
+    },
+    {
+        "what": "Oom Murat helpt vader met de administratie.",
+        "who": "Oom Murat",
+        "when": "eens per maand",
+        "life_domain": "finances",
+        "carried_by": "network",
+    },
+    {
+        "what": "Het wijkteam regelt schuldhulp.",
+        "who": "Wijkteam Zwolle",
+        "when": "binnen 2 weken",
+        "life_domain": "finances",
+        "carried_by": "professional",
+        "organization_type": "municipality",
+    },
+]
+
+
+def held(manager, organization, coordinator_profile, **fields):
+    """A case whose conference has been held."""
+    import datetime as dt
+
+    from django.utils import timezone as tz
+
+    from conferences.services import conference_hold
+
+    referral, conference = scheduled(manager, organization, coordinator_profile, **fields)
+    conference_hold(
+        conference=conference,
+        actor=coordinator_profile.user,
+        held_on=tz.localdate(),
+        phases={
+            "information_start": dt.time(10, 0),
+            "information_end": dt.time(10, 30),
+            "private_time_start": dt.time(10, 45),
+            "private_time_end": dt.time(12, 0),
+            "presentation_start": dt.time(12, 15),
+            "presentation_end": dt.time(12, 45),
+        },
+        attendance={},
+    )
+    referral.refresh_from_db()
+    return referral
+
+
+def submitted_plan(manager, organization, coordinator_profile, agreements=None, **fields):
+    import datetime as dt
+
+    from django.utils import timezone as tz
+
+    from plans import services as plan_services
+
+    referral = held(manager, organization, coordinator_profile, **fields)
+    user = coordinator_profile.user
+    plan = plan_services.plan_start(referral=referral, actor=user)
+    plan_services.plan_save(
+        plan=plan,
+        actor=user,
+        fields={
+            "contingency": "Tante Esra vangt de kinderen op tot de hulp er is.",
+            "reconvene": "Iedereen die bij de conferentie was, en de verwijzer.",
+            "contact_person": "Tante Esra (06-12345678)",
+            "written_language": "nl",
+        },
+        agreements=agreements if agreements is not None else AGREEMENT_ROWS,
+        evaluation_dates=[tz.localdate() + dt.timedelta(days=42)],
+    )
+    return plan_services.plan_submit(plan=plan, actor=user)

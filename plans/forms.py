@@ -1,0 +1,204 @@
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ekc.languages import language_choices
+from ekc.models import OrganizationType
+from plans.models import (
+    AgreementStatus,
+    CarriedBy,
+    Decision,
+    EvaluationDecision,
+    FamilyPlan,
+    LifeDomain,
+    OutcomeCode,
+    UnmetBound,
+)
+from referrals.forms import DATE_INPUT
+
+# The file types a scan may have, recognised by their first bytes (not their name).
+SCAN_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+def scan_content_type(head):
+    for signature, content_type in SCAN_SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+class PlanForm(forms.ModelForm):
+    written_language = forms.ChoiceField(label=_("Language the plan is written in"))
+
+    class Meta:
+        model = FamilyPlan
+        fields = ["written_language", "contingency", "reconvene", "contact_person", "scan"]
+        widgets = {
+            "contingency": forms.Textarea(attrs={"rows": 2}),
+            "reconvene": forms.Textarea(attrs={"rows": 2}),
+            "scan": forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["written_language"].choices = language_choices()
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if not scan or not hasattr(scan, "content_type"):
+            return scan  # unchanged or cleared
+        if scan.size > settings.PLAN_SCAN_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.PLAN_SCAN_MAX_BYTES // 2**20}
+            )
+        head = scan.read(16)
+        scan.seek(0)
+        if scan_content_type(head) is None:
+            raise forms.ValidationError(_("Upload a PDF, JPEG or PNG file."))
+        return scan
+
+
+class AgreementForm(forms.Form):
+    what = forms.CharField(
+        label=_("What will happen"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    who = forms.CharField(label=_("Who does it"), max_length=300)
+    when = forms.CharField(label=_("When, or how often"), max_length=200, required=False)
+    life_domain = forms.ChoiceField(label=_("Life domain"), choices=LifeDomain.choices)
+    carried_by = forms.ChoiceField(
+        label=_("Carried by"), choices=CarriedBy.choices, initial=CarriedBy.NETWORK
+    )
+    organization_type = forms.ChoiceField(
+        label=_("Organisation asked"),
+        choices=[("", "—"), *OrganizationType.choices],
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("carried_by") == CarriedBy.PROFESSIONAL and not cleaned.get(
+            "organization_type"
+        ):
+            self.add_error("organization_type", _("Which kind of organisation is asked for help?"))
+        return cleaned
+
+
+AgreementFormSet = forms.formset_factory(AgreementForm, extra=1, max_num=200, can_delete=True)
+
+
+class EvaluationDateForm(forms.Form):
+    due_on = forms.DateField(label=_("Evaluation date"), widget=DATE_INPUT, required=False)
+
+
+EvaluationDateFormSet = forms.formset_factory(EvaluationDateForm, extra=1, max_num=12)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your decision"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    unmet_bound = forms.ChoiceField(
+        label=_("Which bound does the plan not meet?"),
+        choices=[("", "—"), *UnmetBound.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Say precisely what is not safe or not legal, so the family can change it."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if (
+            decision == Decision.ACCEPTED_WITH_CONDITIONS
+            and not cleaned.get("conditions", "").strip()
+        ):
+            self.add_error("conditions", _("Write down the conditions."))
+        if decision == Decision.REJECTED:
+            if not cleaned.get("unmet_bound"):
+                self.add_error("unmet_bound", _("Say which bound is not met."))
+            if not cleaned.get("reason", "").strip():
+                self.add_error("reason", _("A reason is needed when you do not accept the plan."))
+        return cleaned
+
+
+class HelpForm(forms.Form):
+    started_on = forms.DateField(label=_("Help started on"), required=False, widget=DATE_INPUT)
+    not_started_note = forms.CharField(label=_("Or: why not yet"), required=False, max_length=300)
+
+    def clean_started_on(self):
+        day = self.cleaned_data.get("started_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("started_on") and not cleaned.get("not_started_note", "").strip():
+            raise forms.ValidationError(_("Fill in the date the help started, or why it has not."))
+        return cleaned
+
+
+class EvaluationForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    present = forms.CharField(label=_("Who was there"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Short note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision = forms.ChoiceField(
+        label=_("What next?"), choices=EvaluationDecision.choices, widget=forms.RadioSelect
+    )
+    outcomes = forms.MultipleChoiceField(
+        label=_("Outcomes (when closing)"),
+        choices=OutcomeCode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreements = agreements
+        self.fields["held_on"].initial = timezone.localdate()
+        for agreement in agreements:
+            self.fields[f"status_{agreement.pk}"] = forms.ChoiceField(
+                label=agreement.what,
+                choices=AgreementStatus.choices,
+                widget=forms.RadioSelect,
+            )
+
+    def status_fields(self):
+        return [(a, self[f"status_{a.pk}"]) for a in self.agreements]
+
+    def statuses(self):
+        return {a.pk: self.cleaned_data[f"status_{a.pk}"] for a in self.agreements}
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return day
+
+
+class CloseForm(forms.Form):
+    outcomes = forms.MultipleChoiceField(
+        label=_("Outcomes"),
+        choices=OutcomeCode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick what is known. Leave all empty when no outcome is known."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

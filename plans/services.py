@@ -1,0 +1,313 @@
+"""The plan's lifecycle: write (draft), submit (frozen), decide, new version,
+help from professionals, evaluation, and closing the case with outcomes.
+
+Each function checks the actor's right and the state, works in one transaction
+(locking the case), records a case event, and mails after the commit.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conferences.models import ConferenceKind, ConferenceStatus
+from plans import notifications
+from plans.models import (
+    Agreement,
+    CarriedBy,
+    Decision,
+    Evaluation,
+    EvaluationDecision,
+    EvaluationItem,
+    EvaluationMoment,
+    FamilyPlan,
+    Outcome,
+    PlanDecision,
+    PlanStatus,
+)
+from plans.rules import (
+    can_close_case,
+    can_decide_plan,
+    can_evaluate,
+    can_record_help,
+    can_write_plan,
+)
+from referrals.lifecycle import CaseStatus, Transition
+from referrals.models import Referral
+from referrals.services import TransitionError, record_event, transition
+
+# A plan is written once the conference has been held.
+PLAN_STATES = (CaseStatus.CONFERENCE_HELD, CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP)
+PLAN_FIELDS = ("written_language", "contingency", "reconvene", "contact_person")
+AGREEMENT_FIELDS = ("what", "who", "when", "life_domain", "carried_by", "organization_type")
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _locked(referral):
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def current_plan(referral):
+    """One family, one plan: the latest version is the current one."""
+    return referral.plans.order_by("-version").first()
+
+
+def _held_conference(referral):
+    return (
+        referral.conferences.filter(
+            status=ConferenceStatus.HELD,
+            kind__in=[ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE],
+        )
+        .order_by("held_on")
+        .first()
+    )
+
+
+@transaction.atomic
+def plan_start(*, referral, actor):
+    """Open the first plan of a case whose conference has been held."""
+    referral = _locked(referral)
+    _require(can_write_plan(actor, referral))
+    if referral.status not in PLAN_STATES or _held_conference(referral) is None:
+        raise TransitionError(_("The plan is written down after the conference has been held."))
+    if referral.plans.exists():
+        raise TransitionError(_("This case already has a plan; make a new version instead."))
+    plan = FamilyPlan.objects.create(
+        referral=referral, conference=_held_conference(referral), created_by=actor
+    )
+    record_event(referral=referral, actor=actor, kind="plan_started", details={"version": 1})
+    return plan
+
+
+@transaction.atomic
+def plan_save(*, plan, actor, fields, agreements, evaluation_dates):
+    """Save a draft: the plan's own fields, its agreements in order, its evaluation dates.
+
+    A submitted plan is frozen: nothing in it can change.
+    """
+    referral = _locked(plan.referral)
+    _require(can_write_plan(actor, referral))
+    plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_frozen:
+        raise TransitionError(
+            _("This plan has been submitted and cannot change. Make a new version.")
+        )
+    for name in PLAN_FIELDS:
+        if name in fields:
+            setattr(plan, name, fields[name])
+    plan.save(update_fields=[name for name in PLAN_FIELDS if name in fields])
+    plan.agreements.all().delete()
+    Agreement.objects.bulk_create(
+        [
+            Agreement(plan=plan, position=index, **_agreement(data))
+            for index, data in enumerate(agreements)
+        ]
+    )
+    plan.evaluation_moments.all().delete()
+    EvaluationMoment.objects.bulk_create(
+        [EvaluationMoment(plan=plan, due_on=day) for day in sorted(set(evaluation_dates))]
+    )
+    return plan
+
+
+def _agreement(data):
+    values = {name: data.get(name, "") or "" for name in AGREEMENT_FIELDS}
+    if values["carried_by"] != CarriedBy.PROFESSIONAL:
+        values["organization_type"] = ""
+    elif not values["organization_type"]:
+        raise ValueError("A request to a professional names the type of organisation.")
+    return values
+
+
+@transaction.atomic
+def plan_submit(*, plan, actor):
+    """Hand the plan to the referrer for their decision. Its content is frozen from now."""
+    referral = _locked(plan.referral)
+    _require(can_write_plan(actor, referral))
+    plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise TransitionError(_("This plan has already been submitted."))
+    if not plan.agreements.exists():
+        raise TransitionError(_("A plan needs at least one agreement."))
+    plan.status = PlanStatus.SUBMITTED
+    plan.submitted_at = timezone.now()
+    plan.save(update_fields=["status", "submitted_at"])
+    record_event(
+        referral=referral, actor=actor, kind="plan_submitted", details={"version": plan.version}
+    )
+    notifications.on_commit_submitted(plan)
+    return plan
+
+
+@transaction.atomic
+def plan_new_version(*, plan, actor):
+    """A correction, or a revised plan after a rejection: a new draft version with the
+    same content to start from. Earlier versions and their decisions stay as they are."""
+    referral = _locked(plan.referral)
+    _require(can_write_plan(actor, referral))
+    latest = current_plan(referral)
+    if latest.pk != plan.pk or not plan.is_frozen:
+        raise TransitionError(_("Only the current, submitted plan gets a new version."))
+    version = (referral.plans.aggregate(v=Max("version"))["v"] or 0) + 1
+    new = FamilyPlan.objects.create(
+        referral=referral,
+        conference=plan.conference,
+        version=version,
+        created_by=actor,
+        **{name: getattr(plan, name) for name in PLAN_FIELDS},
+    )
+    Agreement.objects.bulk_create(
+        [
+            Agreement(plan=new, position=a.position, **{n: getattr(a, n) for n in AGREEMENT_FIELDS})
+            for a in plan.agreements.all()
+        ]
+    )
+    EvaluationMoment.objects.bulk_create(
+        [EvaluationMoment(plan=new, due_on=m.due_on) for m in plan.evaluation_moments.all()]
+    )
+    record_event(
+        referral=referral, actor=actor, kind="plan_new_version", details={"version": version}
+    )
+    return new
+
+
+@transaction.atomic
+def plan_decide(*, plan, actor, decision, conditions="", unmet_bound="", reason=""):
+    """The referrer accepts the plan, accepts it with conditions, or does not accept it.
+
+    A decision is final. "Not accepted" names the bound not met (safety or legality)
+    and a reason. Moves the case to "plan decided" and mails the coordinator and the
+    regional manager.
+    """
+    referral = _locked(plan.referral)
+    _require(can_decide_plan(actor, referral))
+    plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.SUBMITTED or current_plan(referral).pk != plan.pk:
+        raise TransitionError(_("Only the current, submitted plan can be decided on."))
+    if PlanDecision.objects.filter(plan=plan).exists():
+        raise TransitionError(_("This plan has been decided on; a decision cannot be changed."))
+    if decision == Decision.REJECTED and (not unmet_bound or not reason.strip()):
+        raise ValueError("Not accepting a plan needs the bound not met and a reason.")
+    if decision == Decision.ACCEPTED_WITH_CONDITIONS and not conditions.strip():
+        raise ValueError("Accepting with conditions needs the conditions.")
+    result = PlanDecision.objects.create(
+        plan=plan,
+        decision=decision,
+        conditions=conditions.strip() if decision == Decision.ACCEPTED_WITH_CONDITIONS else "",
+        unmet_bound=unmet_bound if decision == Decision.REJECTED else "",
+        reason=reason.strip(),
+        decided_by=actor,
+    )
+    plan.status = PlanStatus.DECIDED
+    plan.save(update_fields=["status"])
+    transition(
+        referral=referral,
+        actor=actor,
+        transition=Transition.DECIDE_PLAN,
+        details={"version": plan.version, "decision": decision},
+    )
+    notifications.on_commit_decided(result)
+    return result
+
+
+def days_from_conference_to_decision(plan):
+    decision = getattr(plan, "decision", None)
+    if not decision or not plan.conference or not plan.conference.held_on:
+        return None
+    return (timezone.localdate(decision.decided_at) - plan.conference.held_on).days
+
+
+@transaction.atomic
+def help_record(*, agreement, actor, started_on=None, not_started_note=""):
+    """The referrer or liaison records when requested help began, or why not yet."""
+    referral = _locked(agreement.plan.referral)
+    _require(can_record_help(actor, referral))
+    if agreement.carried_by != CarriedBy.PROFESSIONAL:
+        raise ValueError("Only a request to a professional organisation has help to start.")
+    if started_on and started_on > timezone.localdate():
+        raise ValueError("Help cannot have started in the future.")
+    agreement.help_started_on = started_on
+    agreement.help_not_started_note = "" if started_on else not_started_note.strip()
+    agreement.save(update_fields=["help_started_on", "help_not_started_note"])
+    record_event(
+        referral=referral,
+        actor=actor,
+        kind="help_recorded",
+        details={
+            "agreement": agreement.pk,
+            "started_on": started_on.isoformat() if started_on else None,
+        },
+    )
+    return agreement
+
+
+@transaction.atomic
+def evaluation_record(
+    *, plan, actor, held_on, present, statuses, decision, note="", moment=None, outcomes=()
+):
+    """Record an evaluation of an accepted plan: per agreement done, partly or not.
+
+    "Continue" keeps the plan running; "reconvene" asks for a follow-up conference
+    (the coordinator schedules it next); "close" closes the case with ``outcomes``.
+    """
+    referral = _locked(plan.referral)
+    _require(can_evaluate(actor, referral))
+    decided = getattr(plan, "decision", None)
+    if decided is None or not decided.is_accepted or current_plan(referral).pk != plan.pk:
+        raise TransitionError(_("Only an accepted plan is evaluated."))
+    if referral.status not in (CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP):
+        raise TransitionError(_("This case is not following up a plan."))
+    if held_on > timezone.localdate():
+        raise ValueError("An evaluation cannot be recorded before it happens.")
+    agreement_ids = set(plan.agreements.values_list("pk", flat=True))
+    if set(statuses) - agreement_ids:
+        raise ValueError("Statuses given for agreements of another plan.")
+    evaluation = Evaluation.objects.create(
+        plan=plan, held_on=held_on, present=present, note=note, decision=decision, recorded_by=actor
+    )
+    EvaluationItem.objects.bulk_create(
+        [
+            EvaluationItem(evaluation=evaluation, agreement_id=agreement_id, status=status)
+            for agreement_id, status in statuses.items()
+        ]
+    )
+    moment = moment or plan.evaluation_moments.filter(evaluation__isnull=True).first()
+    if moment is not None:
+        moment.evaluation = evaluation
+        moment.save(update_fields=["evaluation"])
+    details = {"version": plan.version, "decision": decision}
+    if referral.status == CaseStatus.PLAN_DECIDED:
+        referral = transition(
+            referral=referral, actor=actor, transition=Transition.START_FOLLOW_UP, details=details
+        )
+    else:
+        record_event(referral=referral, actor=actor, kind="evaluation_recorded", details=details)
+    if decision == EvaluationDecision.CLOSE:
+        case_close(referral=referral, actor=actor, outcomes=outcomes)
+    return evaluation
+
+
+@transaction.atomic
+def case_close(*, referral, actor, outcomes=(), note=""):
+    """Close a case after its conference, recording the outcomes (INTERCHANGE codes)."""
+    referral = _locked(referral)
+    _require(can_close_case(actor, referral) or can_evaluate(actor, referral))
+    referral = transition(
+        referral=referral,
+        actor=actor,
+        transition=Transition.CLOSE,
+        details={"outcomes": sorted(set(outcomes)), "note": note},
+    )
+    Outcome.objects.bulk_create(
+        [
+            Outcome(referral=referral, code=code, recorded_by=actor)
+            for code in sorted(set(outcomes))
+        ],
+        ignore_conflicts=True,
+    )
+    return referral

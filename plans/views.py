@@ -1,0 +1,373 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ekc.audit import AccessAction, log_access
+from ekc.rules import region_ids
+from plans import services
+from plans.forms import (
+    AgreementFormSet,
+    CloseForm,
+    DecisionForm,
+    EvaluationDateFormSet,
+    EvaluationForm,
+    HelpForm,
+    PlanForm,
+    scan_content_type,
+)
+from plans.models import Agreement, CarriedBy, EvaluationDecision, FamilyPlan
+from plans.pdf import agreements_by_domain, render_plan_pdf
+from plans.rules import (
+    can_close_case,
+    can_decide_plan,
+    can_evaluate,
+    can_record_help,
+    can_view_plan,
+    can_write_plan,
+)
+from referrals.lifecycle import CaseStatus
+from referrals.services import TransitionError
+from referrals.views import get_referral_for
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _plans(referral):
+    return referral.plans.select_related("decision__decided_by", "conference").prefetch_related(
+        "agreements", "evaluation_moments"
+    )
+
+
+def _plan_for(request, plan_pk):
+    """A plan version the user may see (404 for outsiders, whatever the reason)."""
+    plan = get_object_or_404(FamilyPlan.objects.select_related("referral"), pk=plan_pk)
+    referral = get_referral_for(request.user, plan.referral_id)
+    if not can_view_plan(request.user, referral):
+        raise Http404
+    return plan, referral
+
+
+def plan_page(request, pk, version=None, decision_form=None):
+    """The current plan (or an earlier version) beside the bounds, with the decision."""
+    referral = get_referral_for(request.user, pk)
+    _require(can_view_plan(request.user, referral))
+    plans = list(_plans(referral))
+    if version is not None:
+        plan = next((p for p in plans if p.version == version), None)
+        if plan is None:
+            raise Http404
+    else:
+        plan = plans[0] if plans else None
+    if plan is not None:
+        log_access(
+            request, referral, AccessAction.VIEW, detail={"page": "plan", "version": plan.version}
+        )
+    user = request.user
+    is_current = bool(plan and plans and plan.pk == plans[0].pk)
+    decision = getattr(plan, "decision", None) if plan else None
+    return render(
+        request,
+        "plans/plan.html",
+        {
+            "referral": referral,
+            "plan": plan,
+            "plans": plans,
+            "is_current": is_current,
+            "groups": agreements_by_domain(plan.agreements.all()) if plan else [],
+            "decision": decision,
+            "days_to_decision": services.days_from_conference_to_decision(plan) if plan else None,
+            "can_write": can_write_plan(user, referral),
+            "can_start": can_write_plan(user, referral)
+            and not plans
+            and referral.status in services.PLAN_STATES,
+            "can_decide": is_current
+            and plan.status == "submitted"
+            and decision is None
+            and can_decide_plan(user, referral),
+            "decision_form": decision_form or DecisionForm(),
+            "can_record_help": can_record_help(user, referral)
+            and decision
+            and decision.is_accepted,
+            "can_evaluate": is_current
+            and decision is not None
+            and decision.is_accepted
+            and referral.status in (CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP)
+            and can_evaluate(user, referral),
+            "evaluations": plan.evaluations.prefetch_related("items").select_related("recorded_by")
+            if plan
+            else [],
+            "help_form": HelpForm(),
+        },
+    )
+
+
+def plan_version(request, pk, version):
+    return plan_page(request, pk, version=version)
+
+
+@require_POST
+def plan_start(request, pk):
+    referral = get_referral_for(request.user, pk)
+    _require(can_write_plan(request.user, referral))
+    try:
+        plan = services.plan_start(referral=referral, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("plans:plan", pk=pk)
+    return redirect("plans:edit", plan_pk=plan.pk)
+
+
+def plan_edit(request, plan_pk):
+    """Type in the plan as the family wrote it. Rows are added without reloading
+    (with JavaScript) or with the "add a row" button (without)."""
+    plan, referral = _plan_for(request, plan_pk)
+    _require(can_write_plan(request.user, referral))
+    if plan.is_frozen:
+        messages.info(
+            request, _("This plan has been submitted and cannot change. Make a new version.")
+        )
+        return redirect("plans:plan", pk=referral.pk)
+    if request.method == "POST":
+        data = request.POST.copy()
+        add = request.POST.get("add_row")
+        if add in ("agreements", "dates"):
+            key = f"{add}-TOTAL_FORMS"
+            data[key] = str(int(data.get(key) or 0) + 1)
+        form = PlanForm(data, request.FILES, instance=plan)
+        agreements = AgreementFormSet(data, prefix="agreements")
+        dates = EvaluationDateFormSet(data, prefix="dates")
+        if add:
+            form.errors.clear()
+            agreements._errors, dates._errors = [], []
+        elif form.is_valid() and agreements.is_valid() and dates.is_valid():
+            rows = [
+                f.cleaned_data
+                for f in agreements
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            days = [f.cleaned_data["due_on"] for f in dates if f.cleaned_data.get("due_on")]
+            if "submit" in request.POST and not rows:
+                messages.error(request, _("A plan needs at least one agreement."))
+            else:
+                form.save(commit=False)
+                if "scan" in form.changed_data:
+                    plan.scan = form.cleaned_data["scan"] or ""
+                    plan.save(update_fields=["scan"])
+                try:
+                    services.plan_save(
+                        plan=plan,
+                        actor=request.user,
+                        fields={k: form.cleaned_data[k] for k in services.PLAN_FIELDS},
+                        agreements=rows,
+                        evaluation_dates=days,
+                    )
+                    if "submit" in request.POST:
+                        services.plan_submit(plan=plan, actor=request.user)
+                        messages.success(
+                            request, _("The plan has been sent to the referrer for a decision.")
+                        )
+                        return redirect("plans:plan", pk=referral.pk)
+                except TransitionError as exc:
+                    messages.error(request, str(exc))
+                    return redirect("plans:plan", pk=referral.pk)
+                messages.success(request, _("The plan has been saved."))
+                return redirect("plans:edit", plan_pk=plan.pk)
+        else:
+            messages.error(request, _("Not saved yet: check the fields marked in red."))
+    else:
+        form = PlanForm(instance=plan)
+        initial = [
+            {
+                n: getattr(a, n)
+                for n in ("what", "who", "when", "life_domain", "carried_by", "organization_type")
+            }
+            for a in plan.agreements.all()
+        ]
+        agreements = AgreementFormSet(prefix="agreements", initial=initial)
+        agreements.extra = 0 if initial else 1
+        dates = EvaluationDateFormSet(
+            prefix="dates", initial=[{"due_on": m.due_on} for m in plan.evaluation_moments.all()]
+        )
+    return render(
+        request,
+        "plans/edit.html",
+        {
+            "plan": plan,
+            "referral": referral,
+            "form": form,
+            "agreements": agreements,
+            "dates": dates,
+        },
+    )
+
+
+@require_POST
+def plan_new_version(request, plan_pk):
+    plan, referral = _plan_for(request, plan_pk)
+    _require(can_write_plan(request.user, referral))
+    try:
+        new = services.plan_new_version(plan=plan, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("plans:plan", pk=referral.pk)
+    messages.success(
+        request,
+        _("Version %(v)s has been made. Change it, then submit it again.") % {"v": new.version},
+    )
+    return redirect("plans:edit", plan_pk=new.pk)
+
+
+@require_POST
+def plan_decide(request, plan_pk):
+    plan, referral = _plan_for(request, plan_pk)
+    _require(can_decide_plan(request.user, referral))
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_decide(plan=plan, actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Your decision is saved. The coordinator and the regional manager know it now."),
+            )
+        return redirect("plans:plan", pk=referral.pk)
+    messages.error(request, _("Not saved yet: check the fields marked in red."))
+    return plan_page(request, referral.pk, decision_form=form)
+
+
+def plan_pdf(request, plan_pk):
+    plan, referral = _plan_for(request, plan_pk)
+    plan = (
+        FamilyPlan.objects.select_related("referral", "conference", "decision__decided_by")
+        .prefetch_related("agreements", "evaluation_moments")
+        .get(pk=plan.pk)
+    )
+    pdf = render_plan_pdf(plan)
+    log_access(
+        request, referral, AccessAction.PRINT, detail={"document": "plan", "version": plan.version}
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-{referral.reference}-v{plan.version}.pdf"'
+    )
+    return response
+
+
+def plan_scan(request, plan_pk):
+    """The scan of the written plan, only for those who may see the case."""
+    plan, referral = _plan_for(request, plan_pk)
+    if not plan.scan:
+        raise Http404
+    handle = plan.scan.open("rb")
+    content_type = scan_content_type(handle.read(16)) or "application/octet-stream"
+    handle.seek(0)
+    log_access(
+        request,
+        referral,
+        AccessAction.VIEW,
+        detail={"document": "plan scan", "version": plan.version},
+    )
+    return FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"plan-{referral.reference}-scan",
+    )
+
+
+@require_POST
+def help_record(request, agreement_pk):
+    agreement = get_object_or_404(
+        Agreement.objects.select_related("plan__referral"), pk=agreement_pk
+    )
+    referral = get_referral_for(request.user, agreement.plan.referral_id)
+    _require(can_record_help(request.user, referral))
+    form = HelpForm(request.POST)
+    if form.is_valid():
+        services.help_record(agreement=agreement, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("plans:plan", args=[referral.pk]) + f"#agreement-{agreement.pk}")
+
+
+def evaluate(request, plan_pk):
+    plan, referral = _plan_for(request, plan_pk)
+    _require(can_evaluate(request.user, referral))
+    agreements = list(plan.agreements.all())
+    form = EvaluationForm(request.POST or None, agreements=agreements)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evaluation_record(
+                plan=plan,
+                actor=request.user,
+                held_on=data["held_on"],
+                present=data["present"],
+                note=data["note"],
+                statuses=form.statuses(),
+                decision=data["decision"],
+                outcomes=data["outcomes"],
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect("plans:plan", pk=referral.pk)
+        if data["decision"] == EvaluationDecision.RECONVENE:
+            messages.success(
+                request, _("The evaluation is saved. Now schedule the follow-up conference.")
+            )
+            return redirect("conferences:schedule", pk=referral.pk)
+        messages.success(request, _("The evaluation is saved."))
+        return redirect("plans:plan", pk=referral.pk)
+    return render(
+        request, "plans/evaluate.html", {"plan": plan, "referral": referral, "form": form}
+    )
+
+
+def case_close(request, pk):
+    referral = get_referral_for(request.user, pk)
+    _require(can_close_case(request.user, referral))
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(referral=referral, actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The case is closed."))
+        return redirect("referrals:detail", pk=pk)
+    return render(request, "plans/close.html", {"referral": referral, "form": form})
+
+
+def waiting_help(request):
+    """Requests to professionals whose help has not started, with the days waited."""
+    user = request.user
+    _require(user.is_superuser or user.is_regional_manager)
+    requests = (
+        Agreement.objects.filter(
+            carried_by=CarriedBy.PROFESSIONAL,
+            help_started_on__isnull=True,
+            plan__decision__decision__in=["accepted", "accepted_with_conditions"],
+            plan__referral__status__in=[CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP],
+        )
+        .select_related("plan__referral", "plan__decision")
+        .order_by("plan__decision__decided_at")
+    )
+    if not user.is_superuser:
+        requests = requests.filter(plan__referral__region__in=region_ids(user))
+    today = timezone.localdate()
+    rows = [
+        {"agreement": a, "days": (today - timezone.localdate(a.plan.decision.decided_at)).days}
+        for a in requests[:500]
+    ]
+    return render(request, "plans/waiting_help.html", {"rows": rows})
