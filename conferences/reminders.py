@@ -22,7 +22,7 @@ QUIET_DAYS = 14
 NO_CONFERENCE_WEEKS = 8
 
 
-def _once(kind, referral, about):
+def once(kind, referral, about):
     """Record the reminder; False if it was sent before (also by a parallel run)."""
     try:
         with transaction.atomic():
@@ -61,7 +61,7 @@ def send_reminders(now=None):
             .select_related("coordinator__user")
             .first()
         )
-        if coordinator and _once("quiet_preparation", referral, referral.last_contact):
+        if coordinator and once("quiet_preparation", referral, referral.last_contact):
             with transaction.atomic():
                 send_after_commit(
                     [coordinator.coordinator.user.email],
@@ -75,7 +75,7 @@ def send_reminders(now=None):
             sent += 1
     for referral in late_conferences(now):
         registered_on = timezone.localdate(referral.registered_at)
-        if _once("no_conference", referral, registered_on):
+        if once("no_conference", referral, registered_on):
             with transaction.atomic():
                 send_after_commit(
                     region_manager_emails(referral.region),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordinators.selectors import proposals_for
 from ekc.models import Role
+from plans.selectors import due_evaluations
 from referrals import selectors as referral_selectors
 from referrals.lifecycle import CaseStatus
 
@@ -95,6 +96,8 @@ def home_work(user):
             .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED])
             .order_by("status_changed_at")[:20]
         )
+    if user.is_coordinator or user.is_regional_manager or user.is_superuser:
+        work["due_evaluations"] = list(due_evaluations(user))
     if (user.is_referrer or user.is_liaison) and user.organization_id:
         work["org_cases"] = list(
             referral_selectors.referrals_for(user)

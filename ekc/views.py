@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -15,7 +16,11 @@ def home(request):
     return render(
         request,
         "ekc/home.html",
-        {"role_cards": role_cards_for(request.user), "work": home_work(request.user)},
+        {
+            "role_cards": role_cards_for(request.user),
+            "work": home_work(request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 

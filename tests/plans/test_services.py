@@ -258,3 +258,28 @@ def test_evaluation_in_the_future_is_refused(plan, referrer, coordinator):
             decision="continue",
         )
     assert not Agreement.objects.filter(evaluations__isnull=False).exists()
+
+
+def test_evaluation_reminder_a_week_before_once(
+    plan, referrer, coordinator, regional_manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    from plans.reminders import send_evaluation_reminders
+
+    services.plan_decide(plan=plan, actor=referrer, decision="accepted")
+    due = plan.evaluation_moments.get().due_on
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_evaluation_reminders(due - datetime.timedelta(days=8)) == 0
+        assert send_evaluation_reminders(due - datetime.timedelta(days=7)) == 1
+        assert send_evaluation_reminders(due - datetime.timedelta(days=6)) == 0
+    assert sorted(mailoutbox[0].to) == sorted([coordinator.email, regional_manager.email])
+
+
+def test_due_evaluations_show_on_home_pages(client, plan, referrer, coordinator, other_coordinator):
+    from plans.models import EvaluationMoment
+
+    services.plan_decide(plan=plan, actor=referrer, decision="accepted")
+    EvaluationMoment.objects.filter(plan=plan).update(due_on=timezone.localdate())
+    client.force_login(coordinator)
+    assert "Evaluaties die eraan komen" in client.get("/").content.decode()
+    client.force_login(other_coordinator)
+    assert "Evaluaties die eraan komen" not in client.get("/").content.decode()

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from conferences.reminders import send_reminders
+from plans.reminders import send_evaluation_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the daily reminders: quiet preparations, late conferences, evaluations in "
+        "a week. Run it daily (cron or a timer); running it twice sends nothing twice."
+    )
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        sent = send_reminders(now=now) + send_evaluation_reminders(timezone.localdate(now))
+        self.stdout.write(f"{sent} reminder(s) sent.")

@@ -1,0 +1,45 @@
+"""Reminders of the plan: an evaluation in 7 days, to the coordinator and the
+regional managers. Sent once per evaluation date (see conferences.reminders.once)."""
+
+import datetime
+
+from django.db import transaction
+
+from conferences.reminders import once
+from ekc.mail import send_after_commit
+from plans.models import EvaluationMoment
+from plans.notifications import evaluation_due_recipients
+from referrals.lifecycle import CaseStatus
+from referrals.notifications import case_url
+
+NOTICE_DAYS = 7
+
+
+def evaluations_in_a_week(today):
+    """Evaluation dates within the coming 7 days (a missed run still catches up)."""
+    return (
+        EvaluationMoment.objects.filter(
+            evaluation__isnull=True,
+            due_on__gte=today,
+            due_on__lte=today + datetime.timedelta(days=NOTICE_DAYS),
+            plan__decision__decision__in=["accepted", "accepted_with_conditions"],
+            plan__referral__status__in=[CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP],
+        )
+        .select_related("plan__referral__region")
+        .order_by("due_on")
+    )
+
+
+def send_evaluation_reminders(today):
+    sent = 0
+    for moment in evaluations_in_a_week(today):
+        referral = moment.plan.referral
+        if once("evaluation_due", referral, moment.due_on):
+            with transaction.atomic():
+                send_after_commit(
+                    evaluation_due_recipients(referral),
+                    "plans/email/evaluation_due",
+                    {"referral": referral, "moment": moment, "path": case_url(referral)},
+                )
+            sent += 1
+    return sent
