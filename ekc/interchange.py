@@ -6,9 +6,9 @@ whose reference already exists (importing the same file twice changes nothing).
 
 This version imports the case, its region, organisation, occasion, languages,
 main persons, coordinator, stop reason, its conference and follow-up conferences
-with their participants. A line that carries a plan, survey or outcome is refused
-with a clear error until those parts can be imported too, so nothing is silently
-dropped.
+with their participants, the plan with its decision, evaluation date and
+agreements, and the outcomes. A line that carries surveys is refused with a clear
+error until they can be imported too, so nothing is silently dropped.
 """
 
 import contextlib
@@ -24,6 +24,22 @@ from conferences.models import Attendance, Conference, ConferenceStatus, Locatio
 from coordinators.models import Assignment, AssignmentStatus, Coordinator
 from ekc.languages import is_language_code
 from ekc.models import Organization, OrganizationType, Region
+from plans.models import (
+    Agreement,
+    AgreementStatus,
+    CarriedBy,
+    Decision,
+    Evaluation,
+    EvaluationDecision,
+    EvaluationItem,
+    EvaluationMoment,
+    FamilyPlan,
+    LifeDomain,
+    Outcome,
+    OutcomeCode,
+    PlanDecision,
+    PlanStatus,
+)
 from referrals.lifecycle import CaseStatus
 from referrals.models import (
     CaseEvent,
@@ -64,7 +80,9 @@ CONFERENCE_KEYS = {
 }
 PARTICIPANT_KEYS = {"relation", "attendance"}
 # Parts of the format this version cannot import yet (later issues add them).
-NOT_YET = ("plan", "surveys", "outcomes")
+NOT_YET = ("surveys",)
+PLAN_KEYS = {"decision", "evaluation_on", "agreements"}
+AGREEMENT_KEYS = {"life_domain", "carried_by", "organization_type", "status"}
 REFERENCE = re.compile(r"EK-(\d{4})-(\d+)")
 
 
@@ -157,6 +175,13 @@ def _check_case(data, coordinator_codes):
         errors.extend(
             _check_conference(follow_up, f"follow_ups[{index}]", {"follow_up"}, referred_on)
         )
+    if data.get("plan") is not None:
+        errors.extend(_check_plan(data["plan"]))
+    outcomes = data.get("outcomes")
+    if outcomes is not None and (
+        not isinstance(outcomes, list) or any(code not in OutcomeCode.values for code in outcomes)
+    ):
+        errors.append("outcomes must be a list of outcome codes")
     for part in NOT_YET:
         if data.get(part):
             errors.append(f"{part}: this version of EKC cannot import this part yet")
@@ -204,6 +229,50 @@ def _check_conference(conference, name, kinds, referred_on):
             errors.append(f"{where}: unknown relation {participant.get('relation')!r}")
         if participant.get("attendance") not in Attendance.values:
             errors.append(f"{where}: unknown attendance {participant.get('attendance')!r}")
+    return errors
+
+
+def _check_plan(plan):
+    if not isinstance(plan, dict):
+        return ["plan must be an object"]
+    errors = []
+    unknown = sorted(set(plan) - PLAN_KEYS)
+    if unknown:
+        errors.append(f"plan: unknown keys: {', '.join(unknown)}")
+    if plan.get("decision") is not None and plan["decision"] not in Decision.values:
+        errors.append(f"plan: unknown decision {plan['decision']!r}")
+    if plan.get("evaluation_on") is not None:
+        try:
+            _date(plan["evaluation_on"])
+        except ValueError:
+            errors.append("plan: evaluation_on must be a date (YYYY-MM-DD)")
+    agreements = plan.get("agreements") or []
+    if not isinstance(agreements, list):
+        return [*errors, "plan: agreements must be a list"]
+    for index, agreement in enumerate(agreements, start=1):
+        errors.extend(_check_agreement(agreement, f"plan.agreements[{index}]"))
+    return errors
+
+
+def _check_agreement(agreement, where):
+    if not isinstance(agreement, dict):
+        return [f"{where} must be an object"]
+    errors = []
+    unknown = sorted(set(agreement) - AGREEMENT_KEYS)
+    if unknown:
+        errors.append(f"{where}: unknown keys: {', '.join(unknown)}")
+    if agreement.get("life_domain") not in LifeDomain.values:
+        errors.append(f"{where}: unknown life_domain {agreement.get('life_domain')!r}")
+    carried_by = agreement.get("carried_by")
+    if carried_by not in CarriedBy.values:
+        errors.append(f"{where}: carried_by must be network or professional")
+    org_type = agreement.get("organization_type")
+    if carried_by == CarriedBy.PROFESSIONAL and org_type not in OrganizationType.values:
+        errors.append(f"{where}: organization_type is required for a professional")
+    if carried_by == CarriedBy.NETWORK and org_type is not None:
+        errors.append(f"{where}: organization_type must be null for the network")
+    if agreement.get("status") is not None and agreement["status"] not in AgreementStatus.values:
+        errors.append(f"{where}: unknown status {agreement['status']!r}")
     return errors
 
 
@@ -287,6 +356,12 @@ def _import_case(data, region, organization, coordinators, actor):
     coordinator = coordinators.get(data.get("coordinator"))
     if data.get("stop_reason"):
         status = CaseStatus.STOPPED
+    elif data.get("outcomes"):
+        status = CaseStatus.CLOSED
+    elif data.get("plan") and any(a.get("status") for a in data["plan"].get("agreements") or []):
+        status = CaseStatus.FOLLOW_UP
+    elif data.get("plan") and data["plan"].get("decision"):
+        status = CaseStatus.PLAN_DECIDED
     elif data.get("conference"):
         status = CaseStatus.CONFERENCE_HELD
     elif coordinator:
@@ -317,9 +392,16 @@ def _import_case(data, region, organization, coordinators, actor):
             for person in data.get("main_persons") or []
         ]
     )
+    first = None
     for conference in [data.get("conference"), *(data.get("follow_ups") or [])]:
         if conference:
-            _import_conference(referral, conference)
+            imported = _import_conference(referral, conference)
+            first = first or imported
+    if data.get("plan"):
+        _import_plan(referral, first, data["plan"])
+    Outcome.objects.bulk_create(
+        [Outcome(referral=referral, code=code) for code in sorted(set(data.get("outcomes") or []))]
+    )
     if coordinator:
         # An open imported case counts as one of its coordinator's active cases
         # (its status decides: only cases before their conference take a place).
@@ -359,6 +441,53 @@ def _import_conference(referral, data):
             for p in data.get("participants") or []
         ]
     )
+    return conference
+
+
+def _import_plan(referral, conference, data):
+    decision = data.get("decision")
+    plan = FamilyPlan.objects.create(
+        referral=referral,
+        conference=conference,
+        status=PlanStatus.DECIDED if decision else PlanStatus.SUBMITTED,
+        submitted_at=conference.starts_at,
+    )
+    if decision:
+        PlanDecision.objects.create(plan=plan, decision=decision, decided_at=conference.starts_at)
+    items = data.get("agreements") or []
+    agreements = Agreement.objects.bulk_create(
+        [
+            Agreement(
+                plan=plan,
+                position=index,
+                what="",
+                who="",
+                life_domain=item["life_domain"],
+                carried_by=item["carried_by"],
+                organization_type=item.get("organization_type") or "",
+            )
+            for index, item in enumerate(items)
+        ]
+    )
+    evaluation_on = _date(data["evaluation_on"]) if data.get("evaluation_on") else None
+    evaluated = [
+        (agreement, item["status"])
+        for agreement, item in zip(agreements, items, strict=True)
+        if item.get("status")
+    ]
+    evaluation = None
+    if evaluated:
+        evaluation = Evaluation.objects.create(
+            plan=plan,
+            held_on=evaluation_on or conference.held_on,
+            present="",
+            decision=EvaluationDecision.CONTINUE,
+        )
+        EvaluationItem.objects.bulk_create(
+            [EvaluationItem(evaluation=evaluation, agreement=a, status=s) for a, s in evaluated]
+        )
+    if evaluation_on:
+        EvaluationMoment.objects.create(plan=plan, due_on=evaluation_on, evaluation=evaluation)
 
 
 def _advance_reference_counters(references):

@@ -185,8 +185,9 @@ class PlanDecision(models.Model):
         _("bound not met"), max_length=10, choices=UnmetBound.choices, blank=True
     )
     reason = models.TextField(_("reason"), blank=True)
+    # Empty only for decisions imported from earlier registers.
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
 
@@ -210,8 +211,9 @@ class Evaluation(models.Model):
     present = models.TextField(_("who was there"))
     note = models.TextField(_("short note"), blank=True)
     decision = models.CharField(_("what next"), max_length=12, choices=EvaluationDecision.choices)
+    # Empty only for evaluations imported from earlier registers.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 

@@ -131,16 +131,96 @@ CONFERENCE = {
 
 
 def test_parts_not_yet_supported_are_refused_not_dropped(tmp_path):
-    plan = {"decision": "accepted", "evaluation_on": None, "agreements": []}
+    surveys = [
+        {"respondent": "family", "grade_conference": 8, "grade_plan": 7, "grade_coordinator": 9}
+    ]
     with pytest.raises(CommandError):
         call_command(
             "import_registrations",
-            write(tmp_path, case(conference=CONFERENCE, plan=plan)),
+            write(tmp_path, case(conference=CONFERENCE, surveys=surveys)),
             stdout=io.StringIO(),
             stderr=(err := io.StringIO()),
         )
-    assert "plan: this version of EKC cannot import this part yet" in err.getvalue()
+    assert "surveys: this version of EKC cannot import this part yet" in err.getvalue()
     assert not Referral.objects.exists()
+
+
+PLAN = {
+    "decision": "accepted",
+    "evaluation_on": "2019-07-01",
+    "agreements": [
+        {
+            "life_domain": "upbringing",
+            "carried_by": "network",
+            "organization_type": None,
+            "status": "done",
+        },
+        {
+            "life_domain": "housing",
+            "carried_by": "professional",
+            "organization_type": "housing",
+            "status": "partly",
+        },
+        {
+            "life_domain": "health",
+            "carried_by": "network",
+            "organization_type": None,
+            "status": None,
+        },
+    ],
+}
+
+
+def test_plan_and_outcomes_are_imported(tmp_path):
+    run(write(tmp_path, case(conference=CONFERENCE, plan=PLAN, outcomes=["placement_prevented"])))
+    referral = Referral.objects.get()
+    assert referral.status == CaseStatus.CLOSED
+    plan = referral.plans.get()
+    assert plan.decision.decision == "accepted"
+    assert str(plan.evaluation_moments.get().due_on) == "2019-07-01"
+    assert list(plan.agreements.values_list("life_domain", "carried_by", "organization_type")) == [
+        ("upbringing", "network", ""),
+        ("housing", "professional", "housing"),
+        ("health", "network", ""),
+    ]
+    statuses = sorted(plan.evaluations.get().items.values_list("status", flat=True))
+    assert statuses == ["done", "partly"]
+    assert list(referral.outcomes.values_list("code", flat=True)) == ["placement_prevented"]
+
+
+def test_plan_errors_are_reported(tmp_path):
+    bad_plan = {
+        "decision": "maybe",
+        "agreements": [
+            {
+                "life_domain": "upbringing",
+                "carried_by": "professional",
+                "organization_type": None,
+                "status": "done",
+            },
+            {
+                "life_domain": "moon",
+                "carried_by": "network",
+                "organization_type": "housing",
+                "status": "half",
+            },
+        ],
+    }
+    with pytest.raises(CommandError):
+        call_command(
+            "import_registrations",
+            write(tmp_path, case(plan=bad_plan, outcomes=["world_peace"])),
+            stdout=io.StringIO(),
+            stderr=(err := io.StringIO()),
+        )
+    text = err.getvalue()
+    assert "plan requires conference" in text
+    assert "plan: unknown decision 'maybe'" in text
+    assert "plan.agreements[1]: organization_type is required for a professional" in text
+    assert "plan.agreements[2]: unknown life_domain 'moon'" in text
+    assert "plan.agreements[2]: organization_type must be null for the network" in text
+    assert "plan.agreements[2]: unknown status 'half'" in text
+    assert "outcomes must be a list of outcome codes" in text
 
 
 def test_conference_and_follow_ups_are_imported_with_participants(tmp_path):
