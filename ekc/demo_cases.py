@@ -107,7 +107,11 @@ PLAN = [
     ("coordinator_assigned", 4),
     ("preparing", 5),
     ("scheduled", 4),
-    ("held", 4),
+    ("held", 3),
+    ("plan_submitted", 2),
+    ("plan_decided", 4),
+    ("follow_up", 3),
+    ("closed", 3),
     ("stopped", 5),
 ]
 
@@ -252,6 +256,11 @@ def _make_case(
         return _age(referral, rng.randint(1, 40))
     coordinator_user = assignment.coordinator.user
     _prepare(rng, referral, coordinator_user, today)
+    if state not in ("preparing", "scheduled"):
+        state_after_held = state
+        state = "held"
+    else:
+        state_after_held = None
     if state in ("scheduled", "held"):
         starts = timezone.make_aware(
             datetime.datetime.combine(
@@ -280,6 +289,8 @@ def _make_case(
         )
         if state == "held":
             _hold(rng, conference, coordinator_user, today - datetime.timedelta(days=2))
+            if state_after_held != "held":
+                _plan(rng, referral, coordinator_user, manager, state_after_held, today)
     return _age(referral, rng.randint(1, 10) if state != "preparing" else rng.randint(5, 30))
 
 
@@ -419,3 +430,120 @@ def _seed_non_offers(rng):
             occasion=rng.choice(list(QUESTIONS)),
             motivation=motivation,
         )
+
+
+AGREEMENT_LIBRARY = {
+    "upbringing": [
+        "Oma haalt de kinderen op woensdag en vrijdag uit school.",
+        "Moeder en tante spreken elke zondag de week door.",
+        "Vader belt de kinderen elke avond om half acht.",
+        "De kinderen slapen om de week een weekend bij oom en tante.",
+    ],
+    "housing": [
+        "Oom helpt met het opknappen van de kinderkamer.",
+        "De woningcorporatie wordt gevraagd om een grotere woning.",
+        "Buurvrouw houdt een reservesleutel voor noodgevallen.",
+    ],
+    "finances": [
+        "Neef helpt vader elke maand met de post en de rekeningen.",
+        "De gemeente wordt gevraagd om schuldhulpverlening te starten.",
+        "Tante zet de vaste lasten op een rij.",
+    ],
+    "education": [
+        "Opa brengt de oudste elke ochtend naar school.",
+        "Moeder gaat eens per maand naar de mentor.",
+        "Zus helpt met huiswerk op dinsdag en donderdag.",
+    ],
+    "health": [
+        "Moeder gaat weer naar de huisarts voor haar slaapproblemen.",
+        "De GGZ wordt gevraagd om behandeling voor vader.",
+        "Tante gaat mee naar de afspraken in het ziekenhuis.",
+    ],
+    "safety": [
+        "Er is altijd een volwassene thuis als vader er is.",
+        "Bij ruzie belt moeder meteen oom.",
+        "Vader komt alleen op afspraak langs.",
+    ],
+    "social_contacts": [
+        "De familie eet elke eerste zondag van de maand samen.",
+        "Vriendin neemt moeder mee naar de moedergroep.",
+    ],
+    "leisure": [
+        "Trainer neemt de jongste mee naar voetbal op zaterdag.",
+        "Oom gaat eens per maand met de kinderen zwemmen.",
+    ],
+}
+PROFESSIONAL_TYPES = ["youth_care", "municipality", "mental_health", "housing", "education"]
+
+
+def _plan(rng, referral, coordinator_user, manager, state, today):
+    """A plan of 10 to 25 agreements over 3 to 6 life domains, about 80% by the network."""
+    from plans import services as plan_services
+
+    domains = rng.sample(list(AGREEMENT_LIBRARY), rng.randint(3, 6))
+    agreements = []
+    for _ in range(rng.randint(10, 25)):
+        domain = rng.choice(domains)
+        professional = rng.random() < 0.2
+        agreements.append(
+            {
+                "what": rng.choice(AGREEMENT_LIBRARY[domain]),
+                "who": rng.choice(["Oma", "Oom Murat", "Tante Esra", "Vader", "Moeder"])
+                if not professional
+                else rng.choice(["Wijkteam", "Jeugdzorg", "GGZ", "Woningcorporatie"]),
+                "when": rng.choice(["elke week", "elke maand", "binnen 2 weken", "vanaf nu"]),
+                "life_domain": domain,
+                "carried_by": "professional" if professional else "network",
+                "organization_type": rng.choice(PROFESSIONAL_TYPES) if professional else "",
+            }
+        )
+    plan = plan_services.plan_start(referral=referral, actor=coordinator_user)
+    plan_services.plan_save(
+        plan=plan,
+        actor=coordinator_user,
+        fields={
+            "contingency": "Tante vangt de kinderen op zolang de hulp er nog niet is.",
+            "reconvene": "Iedereen die bij de conferentie was, samen met de verwijzer.",
+            "contact_person": "Tante Esra, 06-12345678",
+            "written_language": "nl",
+        },
+        agreements=agreements,
+        evaluation_dates=[today + datetime.timedelta(days=rng.choice([5, 30, 42]))],
+    )
+    plan = plan_services.plan_submit(plan=plan, actor=coordinator_user)
+    if state == "plan_submitted":
+        return
+    referrer = referral.referrer
+    decision = rng.choice(["accepted", "accepted_with_conditions", "rejected"])
+    if state in ("follow_up", "closed"):
+        decision = "accepted"
+    plan_services.plan_decide(
+        plan=plan,
+        actor=referrer,
+        decision=decision,
+        conditions="Vader blijft in behandeling bij de verslavingszorg."
+        if decision == "accepted_with_conditions"
+        else "",
+        unmet_bound="safety" if decision == "rejected" else "",
+        reason="Er is 's nachts niemand bij de kinderen." if decision == "rejected" else "",
+    )
+    if state == "plan_decided":
+        return
+    statuses = {
+        a.pk: rng.choices(["done", "partly", "not_done"], [6, 3, 1])[0]
+        for a in plan.agreements.all()
+    }
+    plan_services.evaluation_record(
+        plan=plan,
+        actor=coordinator_user,
+        held_on=today,
+        present="Moeder, vader, oma, tante en de coördinator",
+        statuses=statuses,
+        decision="close" if state == "closed" else "continue",
+        note="De meeste afspraken lopen goed.",
+        outcomes=rng.sample(
+            ["placement_prevented", "supervision_prevented", "eviction_prevented"], 1
+        )
+        if state == "closed"
+        else (),
+    )
