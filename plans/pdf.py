@@ -3,7 +3,6 @@
 from itertools import groupby
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from plans.models import LifeDomain
 
@@ -31,4 +30,8 @@ def render_plan_pdf(plan):
             "moments": plan.evaluation_moments.all(),
         },
     )
-    return HTML(string=html).write_pdf(metadata={"title": f"Plan {plan.referral.reference}"})
+    # Imported here: WeasyPrint needs the system's Pango library, and the rest of
+    # the app should start without it (README: "PDFs").
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
