@@ -7,8 +7,7 @@ whose reference already exists (importing the same file twice changes nothing).
 This version imports the case, its region, organisation, occasion, languages,
 main persons, coordinator, stop reason, its conference and follow-up conferences
 with their participants, the plan with its decision, evaluation date and
-agreements, and the outcomes. A line that carries surveys is refused with a clear
-error until they can be imported too, so nothing is silently dropped.
+agreements, the outcomes and the survey responses: the whole format.
 """
 
 import contextlib
@@ -51,6 +50,7 @@ from referrals.models import (
     Sex,
     StopReason,
 )
+from research.models import Respondent, SurveyResponse
 
 TOP_KEYS = {
     "reference",
@@ -80,7 +80,8 @@ CONFERENCE_KEYS = {
 }
 PARTICIPANT_KEYS = {"relation", "attendance"}
 # Parts of the format this version cannot import yet (later issues add them).
-NOT_YET = ("surveys",)
+NOT_YET = ()
+SURVEY_KEYS = {"respondent", "grade_conference", "grade_plan", "grade_coordinator"}
 PLAN_KEYS = {"decision", "evaluation_on", "agreements"}
 AGREEMENT_KEYS = {"life_domain", "carried_by", "organization_type", "status"}
 REFERENCE = re.compile(r"EK-(\d{4})-(\d+)")
@@ -182,6 +183,11 @@ def _check_case(data, coordinator_codes):
         not isinstance(outcomes, list) or any(code not in OutcomeCode.values for code in outcomes)
     ):
         errors.append("outcomes must be a list of outcome codes")
+    surveys = data.get("surveys")
+    if surveys is not None and not isinstance(surveys, list):
+        errors.append("surveys must be a list")
+    for index, survey in enumerate(surveys if isinstance(surveys, list) else [], start=1):
+        errors.extend(_check_survey(survey, f"surveys[{index}]"))
     for part in NOT_YET:
         if data.get(part):
             errors.append(f"{part}: this version of EKC cannot import this part yet")
@@ -273,6 +279,24 @@ def _check_agreement(agreement, where):
         errors.append(f"{where}: organization_type must be null for the network")
     if agreement.get("status") is not None and agreement["status"] not in AgreementStatus.values:
         errors.append(f"{where}: unknown status {agreement['status']!r}")
+    return errors
+
+
+def _check_survey(survey, where):
+    if not isinstance(survey, dict):
+        return [f"{where} must be an object"]
+    errors = []
+    unknown = sorted(set(survey) - SURVEY_KEYS)
+    if unknown:
+        errors.append(f"{where}: unknown keys: {', '.join(unknown)}")
+    if survey.get("respondent") not in Respondent.values:
+        errors.append(f"{where}: unknown respondent {survey.get('respondent')!r}")
+    for key in ("grade_conference", "grade_plan", "grade_coordinator"):
+        grade = survey.get(key)
+        if grade is not None and not (
+            isinstance(grade, int) and not isinstance(grade, bool) and 1 <= grade <= 10
+        ):
+            errors.append(f"{where}: {key} must be a whole number from 1 to 10, or null")
     return errors
 
 
@@ -401,6 +425,18 @@ def _import_case(data, region, organization, coordinators, actor):
         _import_plan(referral, first, data["plan"])
     Outcome.objects.bulk_create(
         [Outcome(referral=referral, code=code) for code in sorted(set(data.get("outcomes") or []))]
+    )
+    SurveyResponse.objects.bulk_create(
+        [
+            SurveyResponse(
+                referral=referral,
+                respondent=survey["respondent"],
+                grade_conference=survey.get("grade_conference"),
+                grade_plan=survey.get("grade_plan"),
+                grade_coordinator=survey.get("grade_coordinator"),
+            )
+            for survey in data.get("surveys") or []
+        ]
     )
     if coordinator:
         # An open imported case counts as one of its coordinator's active cases

@@ -130,19 +130,34 @@ CONFERENCE = {
 }
 
 
-def test_parts_not_yet_supported_are_refused_not_dropped(tmp_path):
+def test_surveys_are_imported_and_checked(tmp_path):
     surveys = [
-        {"respondent": "family", "grade_conference": 8, "grade_plan": 7, "grade_coordinator": 9}
+        {"respondent": "family", "grade_conference": 8, "grade_plan": 7, "grade_coordinator": 9},
+        {
+            "respondent": "referrer",
+            "grade_conference": None,
+            "grade_plan": 6,
+            "grade_coordinator": None,
+        },
     ]
+    run(write(tmp_path, case(conference=CONFERENCE, surveys=surveys)))
+    referral = Referral.objects.get()
+    assert sorted(referral.survey_responses.values_list("respondent", "grade_plan")) == [
+        ("family", 7),
+        ("referrer", 6),
+    ]
+    bad = [{"respondent": "neighbour", "grade_conference": 11, "grade_plan": True}]
     with pytest.raises(CommandError):
         call_command(
             "import_registrations",
-            write(tmp_path, case(conference=CONFERENCE, surveys=surveys)),
+            write(tmp_path, case(reference="EK-2019-0009", surveys=bad)),
             stdout=io.StringIO(),
             stderr=(err := io.StringIO()),
         )
-    assert "surveys: this version of EKC cannot import this part yet" in err.getvalue()
-    assert not Referral.objects.exists()
+    text = err.getvalue()
+    assert "surveys[1]: unknown respondent 'neighbour'" in text
+    assert "surveys[1]: grade_conference must be a whole number from 1 to 10, or null" in text
+    assert "surveys[1]: grade_plan must be a whole number from 1 to 10, or null" in text
 
 
 PLAN = {

@@ -1,0 +1,117 @@
+"""Research: satisfaction surveys (their invitations and responses)."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conferences.models import Conference
+from referrals.models import Referral
+
+GRADE = [MinValueValidator(1), MaxValueValidator(10)]
+
+
+class Respondent(models.TextChoices):
+    """The four respondent groups; codes as in INTERCHANGE.md."""
+
+    FAMILY = "family", _("Family and network (adults)")
+    YOUTH = "youth", _("Young people (12 and older)")
+    REFERRER = "referrer", _("Referrer")
+    PROFESSIONAL = "professional", _("Other professionals")
+
+
+class YesPartlyNo(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+def new_short_code():
+    # For people without email: printed with a QR code, typed in on the survey page.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class SurveyInvitation(models.Model):
+    """A personal link to one questionnaire: one response per token, until it expires."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    respondent = models.CharField(_("respondent"), max_length=16, choices=Respondent.choices)
+    email = models.EmailField(_("email"), blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    short_code = models.CharField(max_length=12, unique=True, default=new_short_code)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+
+    def __str__(self):
+        return f"{self.referral_id} {self.respondent}"
+
+    @property
+    def is_expired(self):
+        return timezone.now() >= self.expires_at
+
+
+class SurveyResponse(models.Model):
+    """One filled-in questionnaire (online through a token, or typed in from paper)."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="survey_responses"
+    )
+    invitation = models.OneToOneField(
+        SurveyInvitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
+    )
+    respondent = models.CharField(_("respondent"), max_length=16, choices=Respondent.choices)
+    information_needed = models.TextField(_("what information did you need?"), blank=True)
+    informed_enough = models.CharField(
+        _("were you informed enough?"), max_length=8, choices=YesPartlyNo.choices, blank=True
+    )
+    informed_by = models.CharField(_("by whom?"), max_length=300, blank=True)
+    had_say = models.CharField(
+        _("did you have a say?"), max_length=8, choices=YesPartlyNo.choices, blank=True
+    )
+    grade_conference = models.PositiveSmallIntegerField(
+        _("grade for the conference"), null=True, blank=True, validators=GRADE
+    )
+    grade_plan = models.PositiveSmallIntegerField(
+        _("grade for the plan"), null=True, blank=True, validators=GRADE
+    )
+    grade_coordinator = models.PositiveSmallIntegerField(
+        _("grade for the coordinator"), null=True, blank=True, validators=GRADE
+    )
+    grade_cooperation = models.PositiveSmallIntegerField(
+        _("grade for the cooperation with Eigen Kracht"), null=True, blank=True, validators=GRADE
+    )
+    comments = models.TextField(_("anything else you want to say?"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        indexes = [models.Index(fields=["referral", "respondent"], name="response_referral_resp")]
+
+    def __str__(self):
+        return f"{self.referral_id} {self.respondent}"
