@@ -46,7 +46,8 @@ def conference(held_on, participants, kind="family_group", duration=None):
 A, D, X, E = "attended", "declined", "absent", "excluded"
 
 FIXTURE = [
-    # 1: conference after 20 days: 3 family came, 1 declined, 1 absent, 1 excluded, 1 professional came.
+    # 1: conference after 20 days: 3 family came, 1 declined, 1 absent, 1 excluded,
+    # and 1 professional came.
     case(
         "EK-2024-0001",
         conference=conference(
@@ -115,7 +116,8 @@ FIXTURE = [
         ],
         outcomes=["placement_prevented", "supervision_prevented"],
     ),
-    # 2: conference after 31 days, one family member came, 2 professionals came; plan rejected, no evaluation date.
+    # 2: conference after 31 days, 1 family member and 2 professionals came;
+    # the plan was rejected and has no evaluation date.
     case(
         "EK-2024-0002",
         referred_on="2024-02-01",
@@ -137,7 +139,8 @@ FIXTURE = [
         },
         outcomes=["placement_prevented"],
     ),
-    # 3: conference after 60 days, nobody came (all declined); a plan without a decision and without agreements.
+    # 3: conference after 60 days, nobody came (all declined);
+    # a plan without a decision and without agreements.
     case(
         "EK-2024-0003",
         referred_on="2024-03-01",
@@ -170,7 +173,8 @@ def test_every_key_hand_computed():
         "participants": {"mean": 1.33, "median": 1.0},
         # professionals attended per conference: 1, 2, 0
         "professionals": {"mean": 1.0},
-        # non-professionals attended/declined/absent: (3+1+1)+(1)+(1) = 7; declined+absent = 2+0+1 = 3
+        # non-professionals attended/declined/absent: (3+1+1)+(1)+(1) = 7;
+        # declined+absent = 2+0+1 = 3
         "not_attending_rate": 0.429,
         "excluded": 1,
         # durations 180 and 120 (the follow-up's 90 is not its conference)
