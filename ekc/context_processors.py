@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("Coordinators"), "coordinators:pool", "coordinators.view_pool"),
     (_("No conference offered"), "referrals:non_offers", "referrals.view_nonoffers"),
     (_("Help requests"), "plans:waiting_help", "plans.view_waiting_help"),
+    (_("Research"), "research:dashboard", "research.view_dashboard"),
     (_("My availability"), "coordinators:availability", "coordinators.edit_own_availability"),
     (_("Management"), "admin:index", "ekc.use_admin_site"),
 ]

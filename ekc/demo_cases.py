@@ -289,6 +289,7 @@ def _make_case(
         )
         if state == "held":
             _hold(rng, conference, coordinator_user, today - datetime.timedelta(days=2))
+            _survey_responses(rng, referral)
             if state_after_held != "held":
                 _plan(rng, referral, coordinator_user, manager, state_after_held, today)
     return _age(referral, rng.randint(1, 10) if state != "preparing" else rng.randint(5, 30))
@@ -325,7 +326,7 @@ def _prepare(rng, referral, coordinator_user, today):
     members = []
     for name, relation in chosen:
         invitation = rng.choices(
-            ["to_invite", "invited", "confirmed", "declined", "excluded"], [2, 3, 6, 1, 0.3]
+            ["to_invite", "invited", "confirmed", "declined", "excluded"], [0.5, 1, 8, 1, 0.3]
         )[0]
         members.append(
             member_save(
@@ -547,3 +548,38 @@ def _plan(rng, referral, coordinator_user, manager, state, today):
         if state == "closed"
         else (),
     )
+
+
+# Mean grades near the published figures (DOMAIN.md): family ~7.4 / 7.9 / 8.5,
+# professionals ~7.8 / 7.4.
+GRADE_CENTRES = {
+    "family": (7.4, 7.9, 8.5),
+    "youth": (7.2, 7.5, 8.3),
+    "referrer": (7.8, 7.4, 8.0),
+    "professional": (7.6, 7.3, 7.9),
+}
+
+
+def _survey_responses(rng, referral):
+    from research.models import SurveyResponse
+
+    def grade(centre):
+        return max(1, min(10, round(rng.gauss(centre, 1.0))))
+
+    responses = []
+    for respondent in ["family", "family", "family", "youth", "referrer", "professional"]:
+        if rng.random() < 0.3:
+            continue
+        conference, plan, coordinator = GRADE_CENTRES[respondent]
+        responses.append(
+            SurveyResponse(
+                referral=referral,
+                respondent=respondent,
+                informed_enough=rng.choice(["yes", "yes", "partly", "no"]),
+                had_say=rng.choice(["yes", "yes", "partly"]),
+                grade_conference=grade(conference),
+                grade_plan=grade(plan),
+                grade_coordinator=grade(coordinator),
+            )
+        )
+    SurveyResponse.objects.bulk_create(responses)

@@ -50,5 +50,6 @@ urlpatterns = [
     path("", include("coordinators.urls")),
     path("", include("conferences.urls")),
     path("", include("plans.urls")),
+    path("", include("research.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -89,16 +89,40 @@ def _current_plan_subquery():
     )
 
 
-def compute(filters=Filters()):
-    """Every figure of the statistics contract for the cohort given by ``filters``."""
+@dataclass
+class Scope:
+    """The querysets a cohort's figures are computed from (none evaluated yet)."""
+
+    cases: object
+    case_ids: object
+    with_conference: object
+    own_conference_ids: object
+    plan_ids: object
+
+
+def scope(filters):
     cases = cohort(filters).annotate(first_conference=_first_conference_subquery())
     if filters.conference_kind:
         # Cases whose own conference is of this kind (the dashboard's filter).
         kind_ids = Conference.objects.filter(kind=filters.conference_kind).values("pk")
         cases = cases.filter(first_conference__in=kind_ids)
-    case_ids = cases.values("pk")
-    own_conference_ids = cases.filter(first_conference__isnull=False).values("first_conference")
     with_conference = cases.filter(first_conference__isnull=False)
+    return Scope(
+        cases=cases,
+        case_ids=cases.values("pk"),
+        with_conference=with_conference,
+        own_conference_ids=with_conference.values("first_conference"),
+        plan_ids=with_conference.annotate(current_plan=_current_plan_subquery())
+        .filter(current_plan__isnull=False)
+        .values("current_plan"),
+    )
+
+
+def compute(filters=Filters()):
+    """Every figure of the statistics contract for the cohort given by ``filters``."""
+    parts = scope(filters)
+    cases, case_ids = parts.cases, parts.case_ids
+    own_conference_ids, with_conference = parts.own_conference_ids, parts.with_conference
 
     counts = cases.aggregate(
         referrals=Count("pk"),
@@ -155,11 +179,7 @@ def compute(filters=Filters()):
         referral__in=case_ids, kind=ConferenceKind.FOLLOW_UP, status=ConferenceStatus.HELD
     ).count()
 
-    plan_ids = (
-        with_conference.annotate(current_plan=_current_plan_subquery())
-        .filter(current_plan__isnull=False)
-        .values("current_plan")
-    )
+    plan_ids = parts.plan_ids
     plans = FamilyPlan.objects.filter(pk__in=plan_ids)
     plan_counts = plans.aggregate(
         plans=Count("pk", distinct=True),

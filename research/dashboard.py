@@ -1,0 +1,160 @@
+"""What the research dashboard shows beyond the contract: counts behind each figure
+(n, and how many are missing), and the series the charts are drawn from."""
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncQuarter
+from django.utils.translation import gettext as _
+
+from conferences.models import Conference
+from ekc.models import OrganizationType
+from plans.models import Agreement, FamilyPlan, LifeDomain, OutcomeCode
+from referrals.models import StopReason
+from research import charts
+from research.models import Respondent
+from research.stats import ACCEPTED, compute, scope
+
+
+def figures(filters):
+    stats = compute(filters)
+    parts = scope(filters)
+    conferences = Conference.objects.filter(pk__in=parts.own_conference_ids)
+    n = conferences.aggregate(
+        total=Count("pk"), with_duration=Count("pk", filter=Q(duration_minutes__isnull=False))
+    )
+    domains = dict(
+        Agreement.objects.filter(plan__in=parts.plan_ids)
+        .order_by()
+        .values_list("life_domain")
+        .annotate(count=Count("pk"))
+        .values_list("life_domain", "count")
+    )
+    quarters = list(
+        parts.cases.annotate(quarter=TruncQuarter("referred_on"))
+        .order_by("quarter")
+        .values("quarter")
+        .annotate(
+            referrals=Count("pk"),
+            conferences=Count("pk", filter=Q(first_conference__isnull=False)),
+        )
+    )
+    accepted = FamilyPlan.objects.filter(
+        pk__in=parts.plan_ids, decision__decision__in=ACCEPTED
+    ).count()
+    return {
+        "stats": stats,
+        "accepted_plans": accepted,
+        "labelled": {
+            "stop_reasons": [(StopReason(c).label, n) for c, n in stats["stop_reasons"].items()],
+            "requests": [
+                (OrganizationType(c).label, share)
+                for c, share in stats["requests_by_organization_type"].items()
+            ],
+            "grades": [(Respondent(c).label, g) for c, g in stats["grades"].items()],
+            "outcomes": [(OutcomeCode(c).label, n) for c, n in stats["outcomes"].items()],
+        },
+        "n": {
+            "conferences": n["total"],
+            "duration_missing": n["total"] - n["with_duration"],
+        },
+        "life_domains": [
+            (LifeDomain(code).label, domains[code]) for code in LifeDomain.values if code in domains
+        ],
+        "quarters": [
+            (
+                f"{row['quarter'].year} K{(row['quarter'].month - 1) // 3 + 1}",
+                row["referrals"],
+                row["conferences"],
+            )
+            for row in quarters
+        ],
+    }
+
+
+def chart_images(data):
+    """The dashboard's charts as data URIs, with a text alternative each."""
+    stats = data["stats"]
+    images = []
+    if stats["referrals"]:
+        steps = [
+            (_("Referrals"), stats["referrals"]),
+            (_("Conference"), stats["conferences_held"]),
+            (_("Plan"), stats["plans"]),
+            (_("Accepted"), data["accepted_plans"]),
+        ]
+        images.append(
+            {
+                "title": _("From referral to accepted plan"),
+                "svg": charts.bar_chart(
+                    [s for s, _v in steps],
+                    [v for _s, v in steps],
+                    title=_("From referral to accepted plan"),
+                ),
+                "alt": ", ".join(f"{s}: {v}" for s, v in steps),
+            }
+        )
+    if stats["grades"]:
+        groups = [str(Respondent(code).label) for code in stats["grades"]]
+        series = {
+            _("Conference"): [g["conference"] for g in stats["grades"].values()],
+            _("Plan"): [g["plan"] for g in stats["grades"].values()],
+            _("Coordinator"): [g["coordinator"] for g in stats["grades"].values()],
+        }
+        images.append(
+            {
+                "title": _("Grades per respondent group"),
+                "svg": charts.grouped_bars(groups, series, title=_("Grades per respondent group")),
+                "alt": "; ".join(
+                    f"{g}: {', '.join(str(v[i]) for v in series.values())}"
+                    for i, g in enumerate(groups)
+                ),
+            }
+        )
+    if data["life_domains"]:
+        labels = [str(label) for label, _count in data["life_domains"]]
+        values = [count for _label, count in data["life_domains"]]
+        images.append(
+            {
+                "title": _("Agreements per life domain"),
+                "svg": charts.bar_chart(
+                    labels,
+                    values,
+                    title=_("Agreements per life domain"),
+                    horizontal=True,
+                    color=charts.GREEN,
+                ),
+                "alt": ", ".join(f"{k}: {v}" for k, v in zip(labels, values, strict=True)),
+            }
+        )
+    if stats["network_share"] is not None:
+        network = stats["network_share"]
+        images.append(
+            {
+                "title": _("Carried by the network or asked of professionals"),
+                "svg": charts.bar_chart(
+                    [_("Network"), _("Professionals")],
+                    [round(network * 100, 1), round((1 - network) * 100, 1)],
+                    title=_("Carried by the network or asked of professionals (%)"),
+                    value_format="{:g}%",
+                ),
+                "alt": f"{_('Network')}: {network:.0%}",
+            }
+        )
+    if data["quarters"]:
+        labels = [q for q, _r, _c in data["quarters"]]
+        images.append(
+            {
+                "title": _("Trend per quarter"),
+                "svg": charts.line_chart(
+                    labels,
+                    {
+                        _("Referrals"): [r for _q, r, _c in data["quarters"]],
+                        _("Conferences"): [c for _q, _r, c in data["quarters"]],
+                    },
+                    title=_("Trend per quarter"),
+                ),
+                "alt": "; ".join(f"{q}: {r} / {c}" for q, r, c in data["quarters"]),
+            }
+        )
+    for image in images:
+        image["uri"] = charts.data_uri(image.pop("svg"))
+    return images
