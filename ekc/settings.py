@@ -250,6 +250,11 @@ MAILERS = {
         ),
     }
 }
+# The key of the pseudonyms in research exports (a keyed hash of each reference).
+# Keep it apart from the data; changing it changes every pseudonym. By default it is
+# derived from SECRET_KEY.
+PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default="") or f"ekc-pseudonym:{SECRET_KEY}"
+
 # The address users reach EKC at, for links in email (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EKC <noreply@ekc.local>")

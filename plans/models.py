@@ -80,7 +80,7 @@ class FamilyPlan(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="plans")
     conference = models.ForeignKey(
-        Conference, on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+        Conference, on_delete=models.CASCADE, null=True, blank=True, related_name="plans"
     )
     version = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)

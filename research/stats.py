@@ -118,8 +118,9 @@ def scope(filters):
     )
 
 
-def compute(filters=Filters()):
+def compute(filters=None):
     """Every figure of the statistics contract for the cohort given by ``filters``."""
+    filters = filters or Filters()
     parts = scope(filters)
     cases, case_ids = parts.cases, parts.case_ids
     own_conference_ids, with_conference = parts.own_conference_ids, parts.with_conference
