@@ -255,6 +255,10 @@ MAILERS = {
 # derived from SECRET_KEY.
 PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default="") or f"ekc-pseudonym:{SECRET_KEY}"
 
+# Satisfaction surveys: how long a personal link works, and when the one reminder goes.
+SURVEY_VALID_DAYS = env.int("SURVEY_VALID_DAYS", default=30)
+SURVEY_REMINDER_DAYS = env.int("SURVEY_REMINDER_DAYS", default=10)
+
 # The address users reach EKC at, for links in email (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EKC <noreply@ekc.local>")

@@ -1,9 +1,22 @@
 from django.urls import path
 
-from research import views
+from research import survey_views, views
 
 app_name = "research"
 
 urlpatterns = [
     path("onderzoek/", views.dashboard, name="dashboard"),
+    path("vragenlijst/", survey_views.survey_code, name="survey_code"),
+    path("vragenlijst/<str:token>/", survey_views.survey, name="survey"),
+    path("aanmeldingen/<int:pk>/vragenlijsten/", survey_views.survey_admin, name="survey_admin"),
+    path(
+        "aanmeldingen/<int:pk>/vragenlijsten/afdrukken/",
+        survey_views.survey_print,
+        name="survey_print",
+    ),
+    path(
+        "aanmeldingen/<int:pk>/vragenlijsten/papier/",
+        survey_views.survey_paper,
+        name="survey_paper",
+    ),
 ]

@@ -22,9 +22,10 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",
     "healthz",
+    "research:survey_code",
 }
-# Personal token links (surveys, later): public, but a made-up token gives 404.
-TOKEN_URLS = set()
+# Personal token links (surveys): public, but a made-up token gives 404.
+TOKEN_URLS = {"research:survey"}
 
 SAMPLES = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.uuid4())}
 

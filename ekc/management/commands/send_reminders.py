@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from conferences.reminders import send_reminders
 from plans.reminders import send_evaluation_reminders
+from research.surveys import send_survey_reminders
 
 
 class Command(BaseCommand):
@@ -13,5 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         now = timezone.now()
-        sent = send_reminders(now=now) + send_evaluation_reminders(timezone.localdate(now))
+        sent = (
+            send_reminders(now=now)
+            + send_evaluation_reminders(timezone.localdate(now))
+            + send_survey_reminders(now=now)
+        )
         self.stdout.write(f"{sent} reminder(s) sent.")
