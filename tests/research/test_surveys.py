@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from referrals.services import TransitionError
 from research import surveys
 from research.models import SurveyInvitation, SurveyResponse
-from referrals.services import TransitionError
 from tests import factories
 
 pytestmark = pytest.mark.django_db
