@@ -6,6 +6,7 @@ app_name = "research"
 
 urlpatterns = [
     path("onderzoek/", views.dashboard, name="dashboard"),
+    path("onderzoek/export/<str:what>.<str:fmt>", views.export, name="export"),
     path("vragenlijst/", survey_views.survey_code, name="survey_code"),
     path("vragenlijst/<str:token>/", survey_views.survey, name="survey"),
     path("aanmeldingen/<int:pk>/vragenlijsten/", survey_views.survey_admin, name="survey_admin"),

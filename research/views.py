@@ -1,20 +1,24 @@
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+import json
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from ekc.audit import AccessAction, log_access
 from ekc.models import Region
 from ekc.rules import region_ids
+from research import datasets
 from research.dashboard import chart_images, figures
+from research.export import export_records
 from research.forms import DashboardFilterForm
-from research.rules import can_view_research, limited_to_own_regions
-from research.stats import Filters
+from research.rules import can_export_research, can_view_research, limited_to_own_regions
+from research.stats import Filters, compute
 
 
-def dashboard(request):
-    """Outcome and satisfaction figures for a cohort. A regional manager sees their
-    own regions only; the figures are aggregates, never names."""
+def _filters_for(request):
+    """The dashboard's filters from the query string, limited to what the user may see."""
     user = request.user
-    if not can_view_research(user):
-        raise PermissionDenied
     own_only = limited_to_own_regions(user)
     regions = Region.objects.filter(pk__in=region_ids(user)) if own_only else Region.objects.all()
     form = DashboardFilterForm(request.GET or None, regions=regions)
@@ -29,6 +33,70 @@ def dashboard(request):
         conference_kind=cleaned.get("conference_kind") or None,
         region_ids=tuple(region_ids(user)) if own_only else None,
     )
+    return form, filters, own_only
+
+
+EXPORTS = {
+    "aggregates": {"csv", "xlsx"},
+    "cases": {"csv", "xlsx", "sav"},
+    "jsonl": {"jsonl"},
+}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sav": "application/x-spss-sav",
+    "jsonl": "application/x-ndjson; charset=utf-8",
+}
+
+
+def export(request, what, fmt):
+    """Aggregates, or the pseudonymised case-level data, as a file. Researchers and
+    administrators only; every export is recorded in the access log."""
+    if not can_export_research(request.user):
+        raise PermissionDenied
+    if fmt not in EXPORTS.get(what, ()):
+        raise Http404
+    _form, filters, _own = _filters_for(request)
+    if what == "aggregates":
+        rows = datasets.aggregate_rows(compute(filters))
+        columns = ["figure", "value"]
+        body = (
+            datasets.to_csv(rows, columns)
+            if fmt == "csv"
+            else datasets.to_xlsx(rows, columns, "EKC")
+        )
+    elif what == "jsonl":
+        body = "".join(
+            json.dumps(record, ensure_ascii=False) + "\n" for record in export_records(filters)
+        ).encode()
+    else:
+        rows = list(datasets.case_rows(filters))
+        columns = [name for name, _label in datasets.CASE_COLUMNS]
+        if fmt == "csv":
+            body = datasets.to_csv(rows, columns)
+        elif fmt == "xlsx":
+            body = datasets.to_xlsx(rows, columns, "EKC")
+        else:
+            body = datasets.to_sav(rows)
+    log_access(
+        request,
+        request.user,
+        AccessAction.EXPORT,
+        detail={"export": what, "format": fmt, "filters": request.GET.urlencode()},
+    )
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="ekc-{what}-{stamp}.{fmt}"'
+    return response
+
+
+def dashboard(request):
+    """Outcome and satisfaction figures for a cohort. A regional manager sees their
+    own regions only; the figures are aggregates, never names."""
+    user = request.user
+    if not can_view_research(user):
+        raise PermissionDenied
+    form, filters, own_only = _filters_for(request)
     data = figures(filters)
     return render(
         request,
@@ -39,5 +107,7 @@ def dashboard(request):
             "s": data["stats"],
             "charts": chart_images(data),
             "own_only": own_only,
+            "can_export": can_export_research(user),
+            "query": request.GET.urlencode(),
         },
     )

@@ -1,0 +1,97 @@
+import csv
+import io
+import json
+
+import pyreadstat
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from ekc.interchange import import_lines, validate_lines
+from tests.research.test_stats import FIXTURE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def data(region, other_region):
+    validation = validate_lines([json.dumps(c) for c in FIXTURE])
+    import_lines(validation)
+
+
+def url(what, fmt):
+    return reverse("research:export", args=[what, fmt])
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("researcher", 200),
+        ("admin_user", 200),
+        ("regional_manager", 403),
+        ("referrer", 403),
+        ("coordinator", 403),
+        ("liaison", 403),
+        ("no_role_user", 403),
+    ],
+)
+def test_only_researchers_and_administrators_export(client, request, fixture, expected):
+    client.force_login(request.getfixturevalue(fixture))
+    for what, fmt in [
+        ("aggregates", "csv"),
+        ("cases", "xlsx"),
+        ("cases", "sav"),
+        ("jsonl", "jsonl"),
+    ]:
+        assert client.get(url(what, fmt)).status_code == expected
+
+
+def test_aggregates_csv_and_xlsx(client, researcher):
+    client.force_login(researcher)
+    rows = list(
+        csv.reader(io.StringIO(client.get(url("aggregates", "csv")).content.decode("utf-8-sig")))
+    )
+    assert rows[0] == ["figure", "value"]
+    assert ["referrals", "6"] in rows
+    assert ["grades.family.conference", "7.5"] in rows
+    book = load_workbook(io.BytesIO(client.get(url("aggregates", "xlsx")).content))
+    assert ["referrals", 6] in [list(r) for r in book.active.iter_rows(values_only=True)]
+
+
+def test_case_level_sav_reads_back_with_labels(client, researcher, tmp_path):
+    client.force_login(researcher)
+    response = client.get(url("cases", "sav"))
+    path = tmp_path / "cases.sav"
+    path.write_bytes(response.content)
+    frame, meta = pyreadstat.read_sav(str(path))
+    assert len(frame) == 6
+    assert (
+        meta.column_names_to_labels["days_to_conference"] == "Dagen van aanmelding tot conferentie"
+    )
+    assert meta.variable_value_labels["stop_reason"][1] == "De familie wilde niet"
+    assert sorted(frame["days_to_conference"].dropna().tolist()) == [20.0, 31.0, 60.0]
+    assert not any("EK-2024" in str(v) for v in frame["pseudonym"])
+
+
+def test_case_level_csv_is_pseudonymised_and_filtered(client, researcher):
+    client.force_login(researcher)
+    text = client.get(url("cases", "csv"), {"occasion": "crisis"}).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 1
+    assert rows[0]["occasion"] == "crisis" and rows[0]["pseudonym"].startswith("P-")
+    assert "EK-2024" not in text
+
+
+def test_every_export_is_access_logged(client, researcher):
+    client.force_login(researcher)
+    client.get(url("cases", "csv"), {"occasion": "crisis"}, REMOTE_ADDR="10.9.8.7")
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == researcher and entry.remote_addr == "10.9.8.7"
+    assert entry.additional_data["export"] == "cases"
+    assert entry.additional_data["filters"] == "occasion=crisis"
+
+
+def test_unknown_format_is_404(client, researcher):
+    client.force_login(researcher)
+    assert client.get(url("cases", "exe")).status_code == 404
