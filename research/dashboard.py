@@ -9,7 +9,7 @@ from conferences.models import Conference
 from ekc.models import OrganizationType
 from plans.models import Agreement, FamilyPlan, LifeDomain, OutcomeCode
 from referrals.models import StopReason
-from research import charts
+from research import charts, mkba
 from research.models import Respondent
 from research.stats import ACCEPTED, compute, scope
 
@@ -42,6 +42,7 @@ def figures(filters):
     ).count()
     return {
         "stats": stats,
+        "mkba": mkba.estimate(stats),
         "accepted_plans": accepted,
         "labelled": {
             "stop_reasons": [(StopReason(c).label, n) for c, n in stats["stop_reasons"].items()],

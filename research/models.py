@@ -115,3 +115,27 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return f"{self.referral_id} {self.respondent}"
+
+
+class CostBenefitAssumption(models.Model):
+    """A unit value of the social cost-benefit estimate (MKBA), editable by administrators.
+
+    One row per outcome code (the saving when that outcome occurs) and one for the
+    cost of a conference. The estimate is always shown as an estimate, with these
+    assumptions beside it.
+    """
+
+    CONFERENCE_COST = "conference_cost"
+
+    key = models.CharField(_("what"), max_length=40, unique=True)
+    label = models.CharField(_("description"), max_length=200)
+    euros = models.PositiveIntegerField(_("amount in euros"))
+    source = models.TextField(_("source"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("cost-benefit assumption")
+        verbose_name_plural = _("cost-benefit assumptions")
+
+    def __str__(self):
+        return self.label

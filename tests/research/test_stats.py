@@ -299,3 +299,15 @@ def test_query_count_does_not_grow_with_the_cohort(
     )
     with django_assert_num_queries(len(small.captured_queries)):
         compute()
+
+
+def test_cost_benefit_estimate_uses_the_assumptions():
+    from research.mkba import estimate
+    from research.models import CostBenefitAssumption
+
+    load(*FIXTURE)
+    result = estimate(compute())
+    # 2 x placement prevented (20,800) + 1 x supervision prevented (17,000) - 3 x 4,500
+    assert (result["savings"], result["cost"], result["net"]) == (58600, 13500, 45100)
+    CostBenefitAssumption.objects.filter(key="conference_cost").update(euros=5000)
+    assert estimate(compute())["net"] == 43600
