@@ -11,6 +11,7 @@ NAVIGATION = [
     (_("Help requests"), "plans:waiting_help", "plans.view_waiting_help"),
     (_("Research"), "research:dashboard", "research.view_dashboard"),
     (_("My availability"), "coordinators:availability", "coordinators.edit_own_availability"),
+    (_("Import"), "import_registrations", "ekc.use_admin_site"),
     (_("Management"), "admin:index", "ekc.use_admin_site"),
 ]
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from ekc import views
+from ekc import import_views, views
 
 admin.site.site_header = "EKC"
 admin.site.site_title = "EKC"
@@ -51,5 +51,6 @@ urlpatterns = [
     path("", include("conferences.urls")),
     path("", include("plans.urls")),
     path("", include("research.urls")),
+    path("import/registraties/", import_views.import_registrations, name="import_registrations"),
     path("beheer/", admin.site.urls),
 ]
