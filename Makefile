@@ -40,7 +40,11 @@ demo: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 
+# The web server and the background task worker (PDF reports); Ctrl+C stops both.
 run: demo
+	@echo "Serving on http://127.0.0.1:8000 - log in with one of the demo logins above."
+	trap 'kill 0' EXIT; \
+	DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker --interval 1 & \
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

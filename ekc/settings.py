@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
+    "django_tasks_db",
     "axes",
     "ekc",
     "referrals",
@@ -192,6 +193,14 @@ SECURE_CSP = {
 }
 
 # Internationalisation: Dutch by default, English selectable.
+# Background tasks (Django 6's tasks framework): the database backend and its worker
+# (`manage.py db_worker`, started by `make run`; its own process in production).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

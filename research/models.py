@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -12,6 +13,11 @@ from conferences.models import Conference
 from referrals.models import Referral
 
 GRADE = [MinValueValidator(1), MaxValueValidator(10)]
+
+
+def private_storage():
+    """Reports hold no names, but stay out of the web root like every case file."""
+    return storages["private"]
 
 
 class Respondent(models.TextChoices):
@@ -139,3 +145,34 @@ class CostBenefitAssumption(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class ReportStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ResearchReport(models.Model):
+    """A PDF report "Tevredenheid en resultaten", made in the background."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filters = models.JSONField(default=dict)
+    query = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.WAITING
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(storage=private_storage, upload_to="reports/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"report {self.pk} {self.status}"

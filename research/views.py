@@ -1,9 +1,11 @@
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access
 from ekc.models import Region
@@ -12,6 +14,8 @@ from research import datasets
 from research.dashboard import chart_images, figures
 from research.export import export_records
 from research.forms import DashboardFilterForm
+from research.models import ReportStatus, ResearchReport
+from research.report import build_report, filters_to_json
 from research.rules import can_export_research, can_view_research, limited_to_own_regions
 from research.stats import Filters, compute
 
@@ -110,4 +114,50 @@ def dashboard(request):
             "can_export": can_export_research(user),
             "query": request.GET.urlencode(),
         },
+    )
+
+
+@require_POST
+def report_request(request):
+    """Start making the PDF report for the current selection, in the background."""
+    if not can_view_research(request.user):
+        raise PermissionDenied
+    _form, filters, _own = _filters_for(request)
+    report = ResearchReport.objects.create(
+        requested_by=request.user,
+        filters=filters_to_json(filters),
+        query=request.GET.urlencode()[:500],
+    )
+    build_report.enqueue(report.pk, language=get_language())
+    return redirect("research:report", pk=report.pk)
+
+
+def _report_for(request, pk):
+    report = get_object_or_404(ResearchReport, pk=pk)
+    if report.requested_by_id != request.user.pk or not can_view_research(request.user):
+        raise Http404
+    return report
+
+
+def report_status(request, pk):
+    """Progress while the report is being made (the page refreshes itself), then the link."""
+    report = _report_for(request, pk)
+    return render(request, "research/report.html", {"report": report})
+
+
+def report_download(request, pk):
+    report = _report_for(request, pk)
+    if report.status != ReportStatus.DONE or not report.file:
+        raise Http404
+    log_access(
+        request,
+        request.user,
+        AccessAction.PRINT,
+        detail={"report": report.pk, "filters": report.query},
+    )
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=f"tevredenheid-en-resultaten-{report.created_at:%Y%m%d}.pdf",
+        content_type="application/pdf",
     )

@@ -1,0 +1,110 @@
+"""The PDF report "Tevredenheid en resultaten" (WeasyPrint), made in the background.
+
+A cover with the filters and the date; the key figures with the previous period
+beside them; the charts and tables; a methods page with the definitions and n.
+Long lists use block layout: WeasyPrint is slow on long multi-page tables.
+"""
+
+import dataclasses
+import datetime
+
+from django.core.files.base import ContentFile
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from research.dashboard import chart_images, figures
+from research.models import ReportStatus, ResearchReport
+from research.stats import Filters, compute
+
+KEY_FIGURES = [
+    ("referrals", "count", _("Referrals")),
+    ("conferences_held", "count", _("Conferences held")),
+    ("conference_rate", "rate", _("Share of referrals with a conference")),
+    ("plan_rate", "rate", _("Share of conferences with a plan")),
+    ("accepted_rate", "rate", _("Plans accepted by the referrer")),
+    ("network_share", "rate", _("Carried out by the network")),
+    ("agreements_done_rate", "rate", _("Agreements done at evaluation")),
+]
+
+
+def previous_period(filters):
+    """The period of the same length just before the chosen one (None if open-ended)."""
+    if not (filters.date_from and filters.date_to):
+        return None
+    length = filters.date_to - filters.date_from
+    end = filters.date_from - datetime.timedelta(days=1)
+    return dataclasses.replace(filters, date_from=end - length, date_to=end)
+
+
+def filters_to_json(filters):
+    return {
+        key: value.isoformat() if isinstance(value, datetime.date) else value
+        for key, value in dataclasses.asdict(filters).items()
+    }
+
+
+def filters_from_json(data):
+    values = dict(data)
+    for key in ("date_from", "date_to"):
+        if values.get(key):
+            values[key] = datetime.date.fromisoformat(values[key])
+    if values.get("region_ids") is not None:
+        values["region_ids"] = tuple(values["region_ids"])
+    return Filters(**values)
+
+
+def render_report_pdf(filters, progress=lambda percent: None):
+    """The report's PDF bytes. ``progress`` is told how far it got (0-100)."""
+    data = figures(filters)
+    progress(30)
+    before = previous_period(filters)
+    previous = compute(before) if before else None
+    progress(45)
+    charts = chart_images(data)
+    progress(70)
+    html = render_to_string(
+        "research/pdf/report.html",
+        {
+            "filters": filters,
+            "data": data,
+            "s": data["stats"],
+            "previous": previous,
+            "before": before,
+            "key_figures": [
+                (label, kind, data["stats"][key], previous[key] if previous else None)
+                for key, kind, label in KEY_FIGURES
+            ],
+            "charts": charts,
+            "made_on": timezone.localdate(),
+        },
+    )
+    from weasyprint import HTML  # needs the system's Pango (see README)
+
+    pdf = HTML(string=html).write_pdf()
+    progress(100)
+    return pdf
+
+
+@task()
+def build_report(report_id, language="nl"):
+    """The background task: renders the report and stores the file."""
+    report = ResearchReport.objects.get(pk=report_id)
+    ResearchReport.objects.filter(pk=report_id).update(status=ReportStatus.RUNNING, progress=10)
+
+    def progress(percent):
+        ResearchReport.objects.filter(pk=report_id).update(progress=percent)
+
+    try:
+        with translation.override(language):
+            pdf = render_report_pdf(filters_from_json(report.filters), progress)
+    except Exception as exc:
+        ResearchReport.objects.filter(pk=report_id).update(
+            status=ReportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    report.file.save(f"report-{report_id}.pdf", ContentFile(pdf), save=False)
+    ResearchReport.objects.filter(pk=report_id).update(
+        file=report.file.name, status=ReportStatus.DONE, progress=100, finished_at=timezone.now()
+    )
