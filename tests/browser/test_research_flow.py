@@ -65,3 +65,35 @@ def test_researcher_filters_the_dashboard(
     expect(first_row.locator("td").first).to_have_text("1")
     expect(page.locator("img[src^='data:image/svg+xml']").first).to_be_visible()
     shot(page, "research-dashboard")
+
+
+def test_researcher_downloads_the_pdf_report_and_the_sav_file(
+    page, login, live_server, researcher, regional_manager, organization, coordinator, tmp_path
+):
+    import io
+
+    import pyreadstat
+    from pypdf import PdfReader
+
+    factories.held(regional_manager, organization, coordinator.coordinator_profile)
+    login(researcher.email, PASSWORD)
+    page.get_by_role("link", name="Onderzoek").click()
+    page.get_by_role("button", name="PDF-rapport maken").click()
+    expect(page.get_by_text("Het rapport is klaar.")).to_be_visible()
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="PDF downloaden").click()
+    pdf_path = tmp_path / "report.pdf"
+    pdf_download.value.save_as(pdf_path)
+    reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Tevredenheid en resultaten" in text and "Kerncijfers" in text
+
+    page.get_by_role("link", name="Onderzoek", exact=True).click()
+    with page.expect_download() as sav_download:
+        page.get_by_role("link", name="Zaken (gepseudonimiseerd) SPSS").click()
+    sav_path = tmp_path / "cases.sav"
+    sav_download.value.save_as(sav_path)
+    frame, meta = pyreadstat.read_sav(str(sav_path))
+    assert len(frame) == 1
+    assert meta.column_names_to_labels["conference"] == "Conferentie gehouden (1 = ja)"
+    shot(page, "research-downloads")
