@@ -37,12 +37,17 @@ def figures(filters):
             conferences=Count("pk", filter=Q(first_conference__isnull=False)),
         )
     )
+    days = [
+        (held - referred).days
+        for held, referred in conferences.values_list("held_on", "referral__referred_on")
+    ]
     accepted = FamilyPlan.objects.filter(
         pk__in=parts.plan_ids, decision__decision__in=ACCEPTED
     ).count()
     return {
         "stats": stats,
         "mkba": mkba.estimate(stats),
+        "days_buckets": _buckets(days),
         "accepted_plans": accepted,
         "labelled": {
             "stop_reasons": [(StopReason(c).label, n) for c, n in stats["stop_reasons"].items()],
@@ -69,6 +74,18 @@ def figures(filters):
             for row in quarters
         ],
     }
+
+
+DAY_BUCKETS = [(0, 14), (15, 28), (29, 42), (43, 56), (57, None)]
+
+
+def _buckets(days):
+    """How many conferences came within 2, 4, 6, 8 weeks, or later."""
+    counts = []
+    for low, high in DAY_BUCKETS:
+        label = f"{low}-{high}" if high is not None else f"{low}+"
+        counts.append((label, sum(1 for d in days if d >= low and (high is None or d <= high))))
+    return counts
 
 
 def chart_images(data):
@@ -138,6 +155,18 @@ def chart_images(data):
                     value_format="{:g}%",
                 ),
                 "alt": f"{_('Network')}: {network:.0%}",
+            }
+        )
+    if any(count for _label, count in data["days_buckets"]):
+        labels = [label for label, _count in data["days_buckets"]]
+        values = [count for _label, count in data["days_buckets"]]
+        images.append(
+            {
+                "title": _("Days from referral to conference"),
+                "svg": charts.bar_chart(
+                    labels, values, title=_("Days from referral to conference"), color=charts.ORANGE
+                ),
+                "alt": ", ".join(f"{k}: {v}" for k, v in zip(labels, values, strict=True)),
             }
         )
     if data["quarters"]:

@@ -40,7 +40,7 @@ def test_dashboard_shows_figures_with_n_and_charts(client, researcher):
     html = response.content.decode()
     assert response.context["s"]["referrals"] == 6
     assert "Uithuisplaatsing voorkomen: 2" in html
-    assert html.count('src="data:image/svg+xml;base64,') == 5
+    assert html.count('src="data:image/svg+xml;base64,') == 6
     assert "EK-2024" not in html  # no case references, let alone names
 
 
