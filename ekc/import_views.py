@@ -45,7 +45,7 @@ def import_registrations(request):
             messages.error(request, _("The uploaded file has expired. Upload it again."))
             return redirect("import_registrations")
         try:
-            validation = validate_lines(_lines(name))
+            validation = validate_lines(lambda: _lines(name))
         except UnicodeDecodeError:
             validation = None
         if validation is None or not validation.ok:
@@ -68,7 +68,7 @@ def import_registrations(request):
             f"imports/{secrets.token_hex(16)}.jsonl", ContentFile(form.cleaned_data["file"].read())
         )
         try:
-            validation = validate_lines(_lines(name))
+            validation = validate_lines(lambda: _lines(name))
         except UnicodeDecodeError:
             decode_error = True
         if validation is not None and validation.ok:

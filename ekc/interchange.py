@@ -88,16 +88,12 @@ REFERENCE = re.compile(r"EK-(\d{4})-(\d+)")
 
 
 @dataclass
-class Parsed:
-    """One valid line, ready to import."""
-
-    line: int
-    data: dict
-
-
-@dataclass
 class Validation:
-    cases: list = field(default_factory=list)
+    """The result of checking a whole file. Holds no case data, so memory stays flat:
+    the import reads the lines again through ``reopen``."""
+
+    reopen: object = None  # a callable giving the lines again
+    count: int = 0  # valid cases
     errors: list = field(default_factory=list)  # (line, message)
 
     @property
@@ -318,11 +314,16 @@ def _check_person(person, index):
 
 
 def validate_lines(lines):
-    """Check every line; nothing is written. ``lines`` yields text lines."""
-    result = Validation()
+    """Check every line; nothing is written.
+
+    ``lines`` is a list of text lines, or a callable that returns an iterator of
+    them (a file opened anew), so that a large file is never held in memory.
+    """
+    reopen = lines if callable(lines) else (lambda: iter(lines))
+    result = Validation(reopen=reopen)
     coordinator_codes = set(Coordinator.objects.values_list("code", flat=True))
     seen = {}
-    for number, text in enumerate(lines, start=1):
+    for number, text in enumerate(reopen(), start=1):
         if not text.strip():
             continue
         try:
@@ -338,202 +339,287 @@ def validate_lines(lines):
             seen.setdefault(reference, number)
         result.errors.extend((number, message) for message in errors)
         if not errors:
-            result.cases.append(Parsed(line=number, data=data))
+            result.count += 1
     return result
+
+
+CHUNK = 1000
+
+
+def _chunks(lines):
+    chunk = []
+    for text in lines:
+        if text.strip():
+            chunk.append(json.loads(text))
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
 
 
 @transaction.atomic
 def import_lines(validation, actor=None):
-    """Save validated cases; existing references are left alone. Returns (created, skipped)."""
+    """Save validated cases; existing references are left alone. Returns (created, skipped).
+
+    Reads the lines again and saves them in chunks with bulk inserts: a fixed
+    number of queries per chunk, and memory that does not grow with the file.
+    """
     if not validation.ok:
         raise ValueError("The file has errors; nothing is imported.")
-    references = [case.data["reference"] for case in validation.cases]
-    existing = set(
-        Referral.objects.filter(reference__in=references).values_list("reference", flat=True)
-    )
-    regions = {r.name: r for r in Region.objects.all()}
-    organizations = {(o.name, o.region_id): o for o in Organization.objects.all()}
-    coordinators = {c.code: c for c in Coordinator.objects.all()}
-    created = 0
-    for case in validation.cases:
-        data = case.data
-        if data["reference"] in existing:
-            continue
-        region = regions.get(data["region"])
-        if region is None:
-            region = regions[data["region"]] = Region.objects.create(name=data["region"])
-        org_key = (data["organization"]["name"].strip(), region.pk)
-        organization = organizations.get(org_key)
-        if organization is None:
-            organization = organizations[org_key] = Organization.objects.create(
-                name=org_key[0], type=data["organization"]["type"], region=region
+    cache = _Cache()
+    created = skipped = 0
+    highest = {}
+    for chunk in _chunks(validation.reopen()):
+        references = [data["reference"] for data in chunk]
+        existing = set(
+            Referral.objects.filter(reference__in=references).values_list("reference", flat=True)
+        )
+        new = [data for data in chunk if data["reference"] not in existing]
+        _import_chunk(new, cache, actor)
+        created += len(new)
+        skipped += len(chunk) - len(new)
+        _note_references(references, highest)
+    _advance_reference_counters(highest)
+    return created, skipped
+
+
+class _Cache:
+    """Regions, organisations and coordinators, looked up once per import."""
+
+    def __init__(self):
+        self.regions = {r.name: r for r in Region.objects.all()}
+        self.organizations = {(o.name, o.region_id): o for o in Organization.objects.all()}
+        self.coordinators = {c.code: c for c in Coordinator.objects.all()}
+
+    def region(self, name):
+        if name not in self.regions:
+            self.regions[name] = Region.objects.create(name=name)
+        return self.regions[name]
+
+    def organization(self, data, region):
+        key = (data["name"].strip(), region.pk)
+        if key not in self.organizations:
+            self.organizations[key] = Organization.objects.create(
+                name=key[0], type=data["type"], region=region
             )
-        _import_case(data, region, organization, coordinators, actor)
-        created += 1
-    _advance_reference_counters(references)
-    return created, len(validation.cases) - created
+        return self.organizations[key]
 
 
-def _import_case(data, region, organization, coordinators, actor):
-    referred_on = _date(data["referred_on"])
-    registered_at = timezone.make_aware(datetime.datetime.combine(referred_on, datetime.time(9)))
-    coordinator = coordinators.get(data.get("coordinator"))
+def _status(data, coordinator):
     if data.get("stop_reason"):
-        status = CaseStatus.STOPPED
-    elif data.get("outcomes"):
-        status = CaseStatus.CLOSED
-    elif data.get("plan") and any(a.get("status") for a in data["plan"].get("agreements") or []):
-        status = CaseStatus.FOLLOW_UP
-    elif data.get("plan") and data["plan"].get("decision"):
-        status = CaseStatus.PLAN_DECIDED
-    elif data.get("conference"):
-        status = CaseStatus.CONFERENCE_HELD
-    elif coordinator:
-        status = CaseStatus.COORDINATOR_ASSIGNED
-    else:
-        status = CaseStatus.REGISTERED
-    referral = Referral.objects.create(
-        reference=data["reference"],
-        status=status,
-        region=region,
-        organization=organization,
-        referred_on=referred_on,
-        registered_at=registered_at,
-        created_at=registered_at,
-        status_changed_at=registered_at,
-        occasion=data["occasion"],
-        languages=list(data.get("languages") or []),
-        stop_reason=data.get("stop_reason") or "",
-    )
-    MainPerson.objects.bulk_create(
-        [
+        return CaseStatus.STOPPED
+    if data.get("outcomes"):
+        return CaseStatus.CLOSED
+    plan = data.get("plan")
+    if plan and any(a.get("status") for a in plan.get("agreements") or []):
+        return CaseStatus.FOLLOW_UP
+    if plan and plan.get("decision"):
+        return CaseStatus.PLAN_DECIDED
+    if data.get("conference"):
+        return CaseStatus.CONFERENCE_HELD
+    if coordinator:
+        return CaseStatus.COORDINATOR_ASSIGNED
+    return CaseStatus.REGISTERED
+
+
+def _at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _import_chunk(chunk, cache, actor):
+    """Insert one chunk of cases and all their parts, with one bulk insert per model."""
+    referrals = []
+    for data in chunk:
+        region = cache.region(data["region"])
+        referred_on = _date(data["referred_on"])
+        coordinator = cache.coordinators.get(data.get("coordinator"))
+        registered_at = _at(referred_on, 9)
+        referrals.append(
+            Referral(
+                reference=data["reference"],
+                status=_status(data, coordinator),
+                region=region,
+                organization=cache.organization(data["organization"], region),
+                referred_on=referred_on,
+                registered_at=registered_at,
+                created_at=registered_at,
+                status_changed_at=registered_at,
+                occasion=data["occasion"],
+                languages=list(data.get("languages") or []),
+                stop_reason=data.get("stop_reason") or "",
+            )
+        )
+    Referral.objects.bulk_create(referrals)
+    pairs = list(zip(chunk, referrals, strict=True))
+
+    persons, outcomes, responses, assignments, events, conferences = [], [], [], [], [], []
+    for data, referral in pairs:
+        persons += [
             MainPerson(
                 referral=referral,
-                birth_year=person.get("birth_year"),
-                sex=person.get("sex") or "",
-                is_child=person.get("is_child", True) is not False,
+                birth_year=p.get("birth_year"),
+                sex=p.get("sex") or "",
+                is_child=p.get("is_child", True) is not False,
             )
-            for person in data.get("main_persons") or []
+            for p in data.get("main_persons") or []
         ]
-    )
-    first = None
-    for conference in [data.get("conference"), *(data.get("follow_ups") or [])]:
-        if conference:
-            imported = _import_conference(referral, conference)
-            first = first or imported
-    if data.get("plan"):
-        _import_plan(referral, first, data["plan"])
-    Outcome.objects.bulk_create(
-        [Outcome(referral=referral, code=code) for code in sorted(set(data.get("outcomes") or []))]
-    )
-    SurveyResponse.objects.bulk_create(
-        [
+        outcomes += [
+            Outcome(referral=referral, code=code)
+            for code in sorted(set(data.get("outcomes") or []))
+        ]
+        responses += [
             SurveyResponse(
                 referral=referral,
-                respondent=survey["respondent"],
-                grade_conference=survey.get("grade_conference"),
-                grade_plan=survey.get("grade_plan"),
-                grade_coordinator=survey.get("grade_coordinator"),
+                respondent=s["respondent"],
+                grade_conference=s.get("grade_conference"),
+                grade_plan=s.get("grade_plan"),
+                grade_coordinator=s.get("grade_coordinator"),
             )
-            for survey in data.get("surveys") or []
+            for s in data.get("surveys") or []
+        ]
+        coordinator = cache.coordinators.get(data.get("coordinator"))
+        if coordinator:
+            # An open imported case counts as one of its coordinator's active cases
+            # (its status decides: only cases before their conference take a place).
+            assignments.append(
+                Assignment(
+                    referral=referral,
+                    coordinator=coordinator,
+                    status=AssignmentStatus.ENDED
+                    if referral.status == CaseStatus.STOPPED
+                    else AssignmentStatus.ACCEPTED,
+                    proposed_at=referral.registered_at,
+                    responded_at=referral.registered_at,
+                )
+            )
+        events.append(
+            CaseEvent(
+                referral=referral,
+                actor=actor,
+                kind="imported",
+                to_status=referral.status,
+                details={"reference": data["reference"]},
+            )
+        )
+        for part in [data.get("conference"), *(data.get("follow_ups") or [])]:
+            if part:
+                conferences.append((referral, part, _conference(referral, part)))
+    MainPerson.objects.bulk_create(persons)
+    Outcome.objects.bulk_create(outcomes)
+    SurveyResponse.objects.bulk_create(responses)
+    Assignment.objects.bulk_create(assignments)
+    CaseEvent.objects.bulk_create(events)
+    Conference.objects.bulk_create([c for _r, _p, c in conferences])
+    Participant.objects.bulk_create(
+        [
+            Participant(conference=conference, relation=p["relation"], attendance=p["attendance"])
+            for _r, part, conference in conferences
+            for p in part.get("participants") or []
         ]
     )
-    if coordinator:
-        # An open imported case counts as one of its coordinator's active cases
-        # (its status decides: only cases before their conference take a place).
-        Assignment.objects.create(
-            referral=referral,
-            coordinator=coordinator,
-            status=AssignmentStatus.ACCEPTED
-            if status != CaseStatus.STOPPED
-            else AssignmentStatus.ENDED,
-            proposed_at=registered_at,
-            responded_at=registered_at,
-        )
-    CaseEvent.objects.create(
-        referral=referral,
-        actor=actor,
-        kind="imported",
-        to_status=status,
-        details={"reference": data["reference"]},
+    first_conference = {}
+    for referral, part, conference in conferences:
+        if part["kind"] != "follow_up":
+            first_conference.setdefault(referral.pk, conference)
+    _import_plans(
+        [
+            (data["plan"], referral, first_conference[referral.pk])
+            for data, referral in pairs
+            if data.get("plan")
+        ]
     )
 
 
-def _import_conference(referral, data):
+def _conference(referral, data):
     held_on = _date(data["held_on"])
-    conference = Conference.objects.create(
+    return Conference(
         referral=referral,
         kind=data["kind"],
         status=ConferenceStatus.HELD,
-        starts_at=timezone.make_aware(datetime.datetime.combine(held_on, datetime.time(10))),
+        starts_at=_at(held_on, 10),
         held_on=held_on,
         duration_minutes=data.get("duration_minutes"),
         languages=[data["language"]] if data.get("language") else [],
         location_type=data.get("location_type") or "",
     )
-    Participant.objects.bulk_create(
-        [
-            Participant(conference=conference, relation=p["relation"], attendance=p["attendance"])
-            for p in data.get("participants") or []
-        ]
-    )
-    return conference
 
 
-def _import_plan(referral, conference, data):
-    decision = data.get("decision")
-    plan = FamilyPlan.objects.create(
-        referral=referral,
-        conference=conference,
-        status=PlanStatus.DECIDED if decision else PlanStatus.SUBMITTED,
-        submitted_at=conference.starts_at,
-    )
-    if decision:
-        PlanDecision.objects.create(plan=plan, decision=decision, decided_at=conference.starts_at)
-    items = data.get("agreements") or []
-    agreements = Agreement.objects.bulk_create(
-        [
-            Agreement(
-                plan=plan,
-                position=index,
-                what="",
-                who="",
-                life_domain=item["life_domain"],
-                carried_by=item["carried_by"],
-                organization_type=item.get("organization_type") or "",
-            )
-            for index, item in enumerate(items)
-        ]
-    )
-    evaluation_on = _date(data["evaluation_on"]) if data.get("evaluation_on") else None
-    evaluated = [
-        (agreement, item["status"])
-        for agreement, item in zip(agreements, items, strict=True)
-        if item.get("status")
+def _import_plans(rows):
+    """rows: (plan data, referral, its conference). Bulk inserts per model."""
+    plans = [
+        FamilyPlan(
+            referral=referral,
+            conference=conference,
+            status=PlanStatus.DECIDED if data.get("decision") else PlanStatus.SUBMITTED,
+            submitted_at=conference.starts_at,
+        )
+        for data, referral, conference in rows
     ]
-    evaluation = None
-    if evaluated:
-        evaluation = Evaluation.objects.create(
-            plan=plan,
-            held_on=evaluation_on or conference.held_on,
-            present="",
-            decision=EvaluationDecision.CONTINUE,
-        )
-        EvaluationItem.objects.bulk_create(
-            [EvaluationItem(evaluation=evaluation, agreement=a, status=s) for a, s in evaluated]
-        )
-    if evaluation_on:
-        EvaluationMoment.objects.create(plan=plan, due_on=evaluation_on, evaluation=evaluation)
+    FamilyPlan.objects.bulk_create(plans)
+    PlanDecision.objects.bulk_create(
+        [
+            PlanDecision(plan=plan, decision=data["decision"], decided_at=conference.starts_at)
+            for plan, (data, _referral, conference) in zip(plans, rows, strict=True)
+            if data.get("decision")
+        ]
+    )
+    agreements = []  # (plan, status, Agreement)
+    for plan, (data, *_rest) in zip(plans, rows, strict=True):
+        for index, item in enumerate(data.get("agreements") or []):
+            agreements.append(
+                (
+                    plan,
+                    item.get("status"),
+                    Agreement(
+                        plan=plan,
+                        position=index,
+                        what="",
+                        who="",
+                        life_domain=item["life_domain"],
+                        carried_by=item["carried_by"],
+                        organization_type=item.get("organization_type") or "",
+                    ),
+                )
+            )
+    Agreement.objects.bulk_create([a for _p, _s, a in agreements])
+    evaluated = {plan.pk for plan, status, _a in agreements if status}
+    evaluations = {}
+    for plan, (data, _referral, conference) in zip(plans, rows, strict=True):
+        if plan.pk in evaluated:
+            on = _date(data["evaluation_on"]) if data.get("evaluation_on") else conference.held_on
+            evaluations[plan.pk] = Evaluation(
+                plan=plan, held_on=on, present="", decision=EvaluationDecision.CONTINUE
+            )
+    Evaluation.objects.bulk_create(list(evaluations.values()))
+    EvaluationItem.objects.bulk_create(
+        [
+            EvaluationItem(evaluation=evaluations[plan.pk], agreement=agreement, status=status)
+            for plan, status, agreement in agreements
+            if status
+        ]
+    )
+    EvaluationMoment.objects.bulk_create(
+        [
+            EvaluationMoment(
+                plan=plan, due_on=_date(data["evaluation_on"]), evaluation=evaluations.get(plan.pk)
+            )
+            for plan, (data, *_rest) in zip(plans, rows, strict=True)
+            if data.get("evaluation_on")
+        ]
+    )
 
 
-def _advance_reference_counters(references):
-    """New references must never collide with imported ones of the same year."""
-    highest = {}
+def _note_references(references, highest):
     for reference in references:
         match = REFERENCE.fullmatch(reference)
         if match:
             year, number = int(match.group(1)), int(match.group(2))
             highest[year] = max(highest.get(year, 0), number)
+
+
+def _advance_reference_counters(highest):
+    """New references must never collide with imported ones of the same year."""
     for year, number in highest.items():
         counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
         if counter.last_number < number:

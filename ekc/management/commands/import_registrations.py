@@ -13,9 +13,13 @@ class Command(BaseCommand):
         parser.add_argument("file", help="a UTF-8 .jsonl file, one case per line")
 
     def handle(self, *args, file, **options):
-        try:
+        def lines():
+            # Opened anew for each pass, so the file is never held in memory.
             with open(file, encoding="utf-8") as handle:
-                validation = validate_lines(handle)
+                yield from handle
+
+        try:
+            validation = validate_lines(lines)
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         if not validation.ok:
