@@ -148,7 +148,7 @@ class CostBenefitAssumption(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    WAITING = "waiting", _("Waiting")
+    WAITING = "waiting", _("In the queue")
     RUNNING = "running", _("Being made")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
