@@ -10,7 +10,7 @@ from ekc.models import OrganizationType
 from plans.models import Agreement, FamilyPlan, LifeDomain, OutcomeCode
 from referrals.models import StopReason
 from research import charts, mkba
-from research.models import Respondent
+from research.models import Respondent, SurveyResponse
 from research.stats import ACCEPTED, compute, scope
 
 
@@ -41,6 +41,17 @@ def figures(filters):
         (held - referred).days
         for held, referred in conferences.values_list("held_on", "referral__referred_on")
     ]
+    missing_grades = {
+        row["respondent"]: row
+        for row in SurveyResponse.objects.filter(referral__in=parts.case_ids)
+        .order_by()
+        .values("respondent")
+        .annotate(
+            conference=Count("pk", filter=Q(grade_conference__isnull=True)),
+            plan=Count("pk", filter=Q(grade_plan__isnull=True)),
+            coordinator=Count("pk", filter=Q(grade_coordinator__isnull=True)),
+        )
+    }
     accepted = FamilyPlan.objects.filter(
         pk__in=parts.plan_ids, decision__decision__in=ACCEPTED
     ).count()
@@ -55,7 +66,10 @@ def figures(filters):
                 (OrganizationType(c).label, share)
                 for c, share in stats["requests_by_organization_type"].items()
             ],
-            "grades": [(Respondent(c).label, g) for c, g in stats["grades"].items()],
+            "grades": [
+                (Respondent(c).label, g, missing_grades.get(c, {}))
+                for c, g in stats["grades"].items()
+            ],
             "outcomes": [(OutcomeCode(c).label, n) for c, n in stats["outcomes"].items()],
         },
         "n": {

@@ -92,3 +92,15 @@ def test_dashboard_query_count_is_the_same_for_small_and_large_cohorts(
     )
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(reverse("research:dashboard"))
+
+
+def test_missing_grades_are_counted(client, researcher):
+    load(FIXTURE)
+    client.force_login(researcher)
+    response = client.get(reverse("research:dashboard"))
+    grades = {
+        str(label): missing for label, _g, missing in response.context["data"]["labelled"]["grades"]
+    }
+    assert grades["Familie en netwerk (volwassenen)"]["plan"] == 1
+    assert grades["Verwijzer"]["coordinator"] == 1
+    assert "1 onbekend" in response.content.decode()
