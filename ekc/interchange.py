@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from conferences.models import Attendance, Conference, ConferenceStatus, LocationType, Participant
@@ -381,6 +381,11 @@ def import_lines(validation, actor=None):
         skipped += len(chunk) - len(new)
         _note_references(references, highest)
     _advance_reference_counters(highest)
+    if created and connection.vendor == "postgresql":
+        # Fresh statistics, or the planner picks bad plans for the research queries
+        # until autovacuum gets round to the newly loaded tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return created, skipped
 
 
