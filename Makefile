@@ -21,6 +21,7 @@ help:
 	@echo "make demo     load (or refresh) the demo data"
 	@echo "make lint     ruff check and format check"
 	@echo "make messages update the .po files after changing texts"
+	@echo "make bench    national-scale benchmark on PostgreSQL (writes bench/results.json)"
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -62,6 +63,10 @@ format: install
 messages: install
 	DEBUG=true $(PY) manage.py makemessages --locale nl --locale en --no-obsolete \
 		--ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+
+# National-scale measurements on PostgreSQL (BENCH_CASES, default 100000); needs wrk.
+bench: install
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles

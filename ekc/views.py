@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -22,6 +22,11 @@ def home(request):
             "today": timezone.localdate(),
         },
     )
+
+
+def ping(request):
+    """A bare page behind the login: the baseline of the benchmark."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def profile(request):
