@@ -193,6 +193,10 @@ SECURE_CSP = {
 }
 
 # Internationalisation: Dutch by default, English selectable.
+# Cache: per process by default; with several app servers, a shared one (e.g.
+# CACHE_URL=rediscache://127.0.0.1:6379/1, or dbcache://ekc_cache after createcachetable).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # Background tasks (Django 6's tasks framework): the database backend and its worker
 # (`manage.py db_worker`, started by `make run`; its own process in production).
 TASKS = {

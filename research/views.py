@@ -11,7 +11,7 @@ from ekc.audit import AccessAction, log_access
 from ekc.models import Region
 from ekc.rules import region_ids
 from research import datasets
-from research.dashboard import chart_images, figures
+from research.dashboard import cached_dashboard
 from research.export import export_records
 from research.forms import DashboardFilterForm
 from research.models import ReportStatus, ResearchReport
@@ -101,7 +101,7 @@ def dashboard(request):
     if not can_view_research(user):
         raise PermissionDenied
     form, filters, own_only = _filters_for(request)
-    data = figures(filters)
+    data, charts = cached_dashboard(filters)
     return render(
         request,
         "research/dashboard.html",
@@ -109,7 +109,7 @@ def dashboard(request):
             "form": form,
             "data": data,
             "s": data["stats"],
-            "charts": chart_images(data),
+            "charts": charts,
             "own_only": own_only,
             "can_export": can_export_research(user),
             "query": request.GET.urlencode(),

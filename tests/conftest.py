@@ -16,6 +16,9 @@ PASSWORD = "correct-horse-battery-staple"
 def _test_settings(settings, tmp_path):
     # Fast hashing, and plain static storage (no collectstatic manifest in tests).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No cache between requests, so query counts are those of the real work
+    # (tests of caching itself switch a cache on).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -104,3 +104,24 @@ def test_missing_grades_are_counted(client, researcher):
     assert grades["Familie en netwerk (volwassenen)"]["plan"] == 1
     assert grades["Verwijzer"]["coordinator"] == 1
     assert "1 onbekend" in response.content.decode()
+
+
+def test_dashboard_figures_are_cached_until_the_data_changes(
+    client, researcher, settings, regional_manager, organization, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    load(FIXTURE)
+    client.force_login(researcher)
+    first = client.get(reverse("research:dashboard"))
+    assert first.context["s"]["referrals"] == 6
+    with django_assert_max_num_queries(12):  # session, user, version check: no figures
+        again = client.get(reverse("research:dashboard"))
+    assert again.context["s"]["referrals"] == 6
+    from tests import factories
+
+    factories.registered(regional_manager, organization)  # writes case events
+    assert client.get(reverse("research:dashboard")).context["s"]["referrals"] == 7
+    cache.clear()
