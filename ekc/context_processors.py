@@ -1,3 +1,4 @@
+import rules
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +8,7 @@ NAVIGATION = [
     (_("Home"), "home", None),
     (_("Cases"), "referrals:list", "referrals.list_referrals"),
     (_("Coordinators"), "coordinators:pool", "coordinators.view_pool"),
-    (_("No conference offered"), "referrals:non_offers", "referrals.view_nonoffers"),
+    (_("No conference"), "referrals:non_offers", "referrals.view_nonoffers"),
     (_("Help requests"), "plans:waiting_help", "plans.view_waiting_help"),
     (_("Research"), "research:dashboard", "research.view_dashboard"),
     (_("My availability"), "coordinators:availability", "coordinators.edit_own_availability"),
@@ -23,7 +24,10 @@ def navigation(request):
     current = request.path
     items = []
     for label, url_name, perm in NAVIGATION:
-        if perm and not user.has_perm(perm):
+        # The access rules themselves, not user.has_perm: Django grants a superuser
+        # every permission, which would show pages that are not theirs (such as a
+        # coordinator's own availability).
+        if perm and not rules.has_perm(perm, user):
             continue
         url = reverse(url_name)
         active = current == url if url == "/" else current.startswith(url)

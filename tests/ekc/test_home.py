@@ -70,3 +70,16 @@ def test_profile_shows_own_details(client, referrer):
     html = client.get(reverse("profile")).content.decode()
     assert referrer.email in html
     assert "Wachtwoord wijzigen" in html
+
+
+def test_administrator_menu_shows_no_pages_of_other_roles(client, admin_user):
+    client.force_login(admin_user)
+    labels = [item["label"] for item in client.get(reverse("home")).context["nav_items"]]
+    assert "Mijn beschikbaarheid" not in labels
+    assert "Beheer" in labels and "Inlezen" in labels
+
+
+def test_coordinator_menu_holds_availability(client, coordinator):
+    client.force_login(coordinator)
+    labels = [item["label"] for item in client.get(reverse("home")).context["nav_items"]]
+    assert labels == ["Start", "Zaken", "Mijn beschikbaarheid"]
