@@ -3,18 +3,8 @@
 import rules
 from django.db.models import Q
 
-from ekc.rules import is_administrator, is_coordinator
-from referrals.rules import can_view_referral, manages_region_of
-
-
-@rules.predicate
-def is_accepted_coordinator(user, referral):
-    """The coordinator who said yes to this case (not a pending proposal)."""
-    return (
-        is_coordinator(user)
-        and referral.assignments.filter(coordinator__user=user, status="accepted").exists()
-    )
-
+from ekc.rules import is_administrator
+from referrals.rules import can_view_referral, is_accepted_coordinator, manages_region_of
 
 # The coordinator does the preparation; the regional manager looks on and coaches.
 can_prepare = is_accepted_coordinator

@@ -72,6 +72,15 @@ def is_case_coordinator(user, referral):
 
 
 @rules.predicate
+def is_accepted_coordinator(user, referral):
+    """The coordinator who said yes to this case (not a pending proposal)."""
+    return (
+        is_coordinator(user)
+        and referral.assignments.filter(coordinator__user=user, status="accepted").exists()
+    )
+
+
+@rules.predicate
 def is_with_referrer(user, referral):
     return referral.status in WITH_REFERRER
 

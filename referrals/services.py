@@ -24,6 +24,7 @@ from referrals.rules import (
     can_record_non_offer,
     can_reopen_referral,
     can_stop_referral,
+    is_accepted_coordinator,
 )
 
 
@@ -321,6 +322,7 @@ def referral_reopen(*, referral, actor, reason):
 def referral_start_preparation(*, referral, actor, first_contact_on):
     """The coordinator's first contact with the family: preparation has begun."""
     referral = _locked(referral)
+    _require(is_accepted_coordinator(actor, referral))
     if first_contact_on > _today():
         raise ValueError("The first contact cannot be in the future.")
     return transition(
