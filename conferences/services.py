@@ -22,9 +22,16 @@ from conferences.models import (
     Participant,
 )
 from conferences.rules import can_prepare
+from ekc.rules import require
 from referrals.lifecycle import CaseStatus, Transition
-from referrals.models import Invitation, NetworkMember, Referral
-from referrals.services import TransitionError, record_event, referral_start_preparation, transition
+from referrals.models import Invitation, NetworkMember
+from referrals.services import (
+    TransitionError,
+    lock_case,
+    record_event,
+    referral_start_preparation,
+    transition,
+)
 
 # Where a first conference can be scheduled; follow-ups come after the plan.
 FIRST_CONFERENCE_FROM = (CaseStatus.COORDINATOR_ASSIGNED, CaseStatus.PREPARING)
@@ -36,20 +43,11 @@ DEFAULT_ATTENDANCE = {
 }
 
 
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
-
-
-def _locked(referral):
-    return Referral.objects.select_for_update().get(pk=referral.pk)
-
-
 @transaction.atomic
 def contact_log(*, referral, actor, on, method, minutes, member=None, professional="", note=""):
     """Log a contact moment. The first one starts the preparation of the case."""
-    referral = _locked(referral)
-    _require(can_prepare(actor, referral))
+    referral = lock_case(referral)
+    require(can_prepare(actor, referral))
     if on > timezone.localdate():
         raise ValueError("A contact moment cannot be in the future.")
     if member is not None and member.referral_id != referral.pk:
@@ -74,8 +72,8 @@ def contact_log(*, referral, actor, on, method, minutes, member=None, profession
 @transaction.atomic
 def member_save(*, referral, actor, member=None, **fields):
     """Add someone to the network, or change them. Excluding needs a reason."""
-    referral = _locked(referral)
-    _require(can_prepare(actor, referral))
+    referral = lock_case(referral)
+    require(can_prepare(actor, referral))
     if (
         fields.get("invitation") == Invitation.EXCLUDED
         and not fields.get("exclusion_reason", "").strip()
@@ -139,8 +137,8 @@ def conference_schedule(
     conference is added after the plan, with the same network; the first
     conference stays as it was.
     """
-    referral = _locked(referral)
-    _require(can_prepare(actor, referral))
+    referral = lock_case(referral)
+    require(can_prepare(actor, referral))
     if is_first_conference(kind):
         if referral.status not in FIRST_CONFERENCE_FROM:
             raise TransitionError(
@@ -182,8 +180,8 @@ def conference_schedule(
 @transaction.atomic
 def conference_reschedule(*, conference, actor, **fields):
     """Change the date, place or the family's choices of a conference not yet held."""
-    referral = _locked(conference.referral)
-    _require(can_prepare(actor, referral))
+    referral = lock_case(conference.referral)
+    require(can_prepare(actor, referral))
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if conference.is_held:
         raise TransitionError(_("This conference has been held; it cannot be changed."))
@@ -234,8 +232,8 @@ def conference_hold(*, conference, actor, held_on, phases, attendance, professio
     is computed from the phase times. A first conference moves the case to
     "conference held".
     """
-    referral = _locked(conference.referral)
-    _require(can_prepare(actor, referral))
+    referral = lock_case(conference.referral)
+    require(can_prepare(actor, referral))
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if conference.is_held:
         raise TransitionError(_("This conference day has already been logged."))

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,20 +21,16 @@ from conferences.forms import (
 from conferences.models import Conference, ConferenceKind
 from conferences.rules import can_prepare, can_view_preparation
 from ekc.audit import AccessAction, log_access
+from ekc.rules import require
 from referrals.models import NetworkMember
 from referrals.services import TransitionError
 from referrals.views import get_referral_for
 
 
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
-
-
 def _case(request, pk, check=can_view_preparation):
     """The case if the user may see it (404 otherwise) and passes ``check`` (403)."""
     referral = get_referral_for(request.user, pk)
-    _require(check(request.user, referral))
+    require(check(request.user, referral))
     return referral
 
 
@@ -259,7 +254,7 @@ def _known_professionals(referral):
 def _conference(request, conference_pk, check):
     conference = get_object_or_404(Conference.objects.select_related("referral"), pk=conference_pk)
     referral = get_referral_for(request.user, conference.referral_id)
-    _require(check(request.user, referral))
+    require(check(request.user, referral))
     return conference, referral
 
 

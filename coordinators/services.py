@@ -4,7 +4,6 @@ Every function checks state and right, works in one transaction (locking the
 case where two managers can race), records a case event, and mails after commit.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,12 +19,13 @@ from coordinators.models import (
     Leave,
 )
 from coordinators.rules import can_edit_coordinator
+from ekc.rules import require
 from referrals.lifecycle import CaseStatus, Transition
-from referrals.models import Referral
 from referrals.rules import can_manage_referral
 from referrals.services import (
     TransitionError,
     has_consent,
+    lock_case,
     record_event,
     transition,
 )
@@ -33,15 +33,6 @@ from referrals.services import (
 
 class AlreadyAssigned(TransitionError):
     """Another coordinator was proposed or accepted for this case in the meantime."""
-
-
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
-
-
-def _locked(referral):
-    return Referral.objects.select_for_update().get(pk=referral.pk)
 
 
 def current_assignment(referral):
@@ -61,8 +52,8 @@ def assignment_propose(*, referral, coordinator, actor, on_date=None):
     """
     try:
         with transaction.atomic():
-            referral = _locked(referral)
-            _require(can_manage_referral(actor, referral))
+            referral = lock_case(referral)
+            require(can_manage_referral(actor, referral))
             if referral.status != CaseStatus.REGISTERED:
                 raise TransitionError(
                     _("A coordinator can only be proposed for a registered case.")
@@ -101,9 +92,9 @@ def assignment_accept(*, assignment, actor):
 
     The manager and the referrer are told the same day, by email.
     """
-    referral = _locked(assignment.referral)
+    referral = lock_case(assignment.referral)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    _require(assignment.coordinator.user_id == actor.pk)
+    require(assignment.coordinator.user_id == actor.pk)
     if assignment.status != AssignmentStatus.PROPOSED:
         raise TransitionError(_("This proposal has already been answered or withdrawn."))
     assignment.status = AssignmentStatus.ACCEPTED
@@ -125,9 +116,9 @@ def assignment_decline(*, assignment, actor, reason, note=""):
 
     Declining for a conflict of interest also records the conflict.
     """
-    referral = _locked(assignment.referral)
+    referral = lock_case(assignment.referral)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    _require(assignment.coordinator.user_id == actor.pk)
+    require(assignment.coordinator.user_id == actor.pk)
     if assignment.status != AssignmentStatus.PROPOSED:
         raise TransitionError(_("This proposal has already been answered or withdrawn."))
     if reason not in DeclineReason.values:
@@ -157,8 +148,8 @@ def assignment_decline(*, assignment, actor, reason, note=""):
 def assignment_withdraw(*, assignment, actor, reason=""):
     """The manager withdraws a proposal not yet answered, or a coordinator who
     accepted (the case then goes back to "registered" to match again)."""
-    referral = _locked(assignment.referral)
-    _require(can_manage_referral(actor, referral))
+    referral = lock_case(assignment.referral)
+    require(can_manage_referral(actor, referral))
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status not in ACTIVE_ASSIGNMENT:
         raise TransitionError(_("This coordinator is no longer on the case."))
@@ -177,8 +168,8 @@ def assignment_withdraw(*, assignment, actor, reason=""):
 @transaction.atomic
 def conflict_record(*, referral, coordinator, actor, reason):
     """The manager records that ``coordinator`` must not take this family's case."""
-    referral = _locked(referral)
-    _require(can_manage_referral(actor, referral))
+    referral = lock_case(referral)
+    require(can_manage_referral(actor, referral))
     conflict, created = ConflictOfInterest.objects.get_or_create(
         coordinator=coordinator,
         referral=referral,
@@ -197,7 +188,7 @@ def conflict_record(*, referral, coordinator, actor, reason):
 @transaction.atomic
 def coordinator_update_profile(*, coordinator, actor, languages, max_active_cases, occasions):
     """A coordinator keeps their own languages, capacity and experience up to date."""
-    _require(can_edit_coordinator(actor, coordinator))
+    require(can_edit_coordinator(actor, coordinator))
     coordinator.languages = languages
     coordinator.max_active_cases = max_active_cases
     coordinator.occasions = occasions
@@ -207,7 +198,7 @@ def coordinator_update_profile(*, coordinator, actor, languages, max_active_case
 
 @transaction.atomic
 def leave_add(*, coordinator, actor, start, end, note=""):
-    _require(can_edit_coordinator(actor, coordinator))
+    require(can_edit_coordinator(actor, coordinator))
     if end < start:
         raise ValueError("Leave must end on or after its start.")
     return Leave.objects.create(coordinator=coordinator, start=start, end=end, note=note)
@@ -215,5 +206,5 @@ def leave_add(*, coordinator, actor, start, end, note=""):
 
 @transaction.atomic
 def leave_remove(*, leave, actor):
-    _require(can_edit_coordinator(actor, leave.coordinator))
+    require(can_edit_coordinator(actor, leave.coordinator))
     leave.delete()

@@ -13,6 +13,7 @@ from coordinators.importer import import_pool, parse_pool
 from coordinators.matching import active_cases_filter, needs_interpreter, rank_coordinators
 from coordinators.models import Assignment, Coordinator, Leave
 from coordinators.rules import can_edit_coordinator, can_import_coordinators, can_view_pool
+from ekc.rules import require
 from referrals.rules import can_manage_referral
 from referrals.services import TransitionError, has_consent
 from referrals.views import get_referral_for
@@ -20,15 +21,10 @@ from referrals.views import get_referral_for
 IMPORT_SESSION_KEY = "coordinator_import_csv"
 
 
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
-
-
 def match(request, pk):
     """The ranked, eligible coordinators for a case; the manager proposes one."""
     referral = get_referral_for(request.user, pk)
-    _require(can_manage_referral(request.user, referral))
+    require(can_manage_referral(request.user, referral))
     if request.method == "POST":
         coordinator = get_object_or_404(Coordinator, pk=request.POST.get("coordinator"))
         try:
@@ -63,7 +59,7 @@ def match(request, pk):
 @require_POST
 def conflict_add(request, pk):
     referral = get_referral_for(request.user, pk)
-    _require(can_manage_referral(request.user, referral))
+    require(can_manage_referral(request.user, referral))
     form = ConflictForm(request.POST, region=referral.region)
     if form.is_valid():
         services.conflict_record(
@@ -124,7 +120,7 @@ def decline(request, pk):
 def withdraw(request, pk):
     assignment = get_object_or_404(Assignment.objects.select_related("referral"), pk=pk)
     referral = get_referral_for(request.user, assignment.referral_id)
-    _require(can_manage_referral(request.user, referral))
+    require(can_manage_referral(request.user, referral))
     try:
         services.assignment_withdraw(assignment=assignment, actor=request.user)
     except TransitionError as exc:
@@ -182,7 +178,7 @@ def leave_delete(request, pk):
 
 def pool(request):
     """The coordinators of the manager's regions, with workload and leave."""
-    _require(can_view_pool(request.user))
+    require(can_view_pool(request.user))
     coordinators = Coordinator.objects.select_related("user").prefetch_related(
         "user__regions",
         Prefetch(
@@ -205,7 +201,7 @@ def pool(request):
 
 def import_view(request):
     """Upload a pool CSV, see a preview with every error, then confirm."""
-    _require(can_import_coordinators(request.user))
+    require(can_import_coordinators(request.user))
     if request.method == "POST" and "confirm" in request.POST:
         text = request.session.get(IMPORT_SESSION_KEY)
         if text is None:

@@ -6,6 +6,7 @@ predicates. Later apps add their own permissions here or in their own
 """
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 
 @rules.predicate
@@ -57,3 +58,9 @@ def region_ids(user):
         cached = frozenset(user.regions.values_list("pk", flat=True))
         user._ekc_region_ids = cached
     return cached
+
+
+def require(allowed):
+    """Raise PermissionDenied unless ``allowed``: the one guard views and services use."""
+    if not allowed:
+        raise PermissionDenied

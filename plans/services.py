@@ -5,13 +5,13 @@ Each function checks the actor's right and the state, works in one transaction
 (locking the case), records a case event, and mails after the commit.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import ConferenceKind, ConferenceStatus
+from ekc.rules import require
 from plans import notifications
 from plans.models import (
     Agreement,
@@ -34,22 +34,12 @@ from plans.rules import (
     can_write_plan,
 )
 from referrals.lifecycle import CaseStatus, Transition
-from referrals.models import Referral
-from referrals.services import TransitionError, record_event, transition
+from referrals.services import TransitionError, lock_case, record_event, transition
 
 # A plan is written once the conference has been held.
 PLAN_STATES = (CaseStatus.CONFERENCE_HELD, CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP)
 PLAN_FIELDS = ("written_language", "contingency", "reconvene", "contact_person")
 AGREEMENT_FIELDS = ("what", "who", "when", "life_domain", "carried_by", "organization_type")
-
-
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
-
-
-def _locked(referral):
-    return Referral.objects.select_for_update().get(pk=referral.pk)
 
 
 def current_plan(referral):
@@ -71,8 +61,8 @@ def _held_conference(referral):
 @transaction.atomic
 def plan_start(*, referral, actor):
     """Open the first plan of a case whose conference has been held."""
-    referral = _locked(referral)
-    _require(can_write_plan(actor, referral))
+    referral = lock_case(referral)
+    require(can_write_plan(actor, referral))
     if referral.status not in PLAN_STATES or _held_conference(referral) is None:
         raise TransitionError(_("The plan is written down after the conference has been held."))
     if referral.plans.exists():
@@ -90,8 +80,8 @@ def plan_save(*, plan, actor, fields, agreements, evaluation_dates):
 
     A submitted plan is frozen: nothing in it can change.
     """
-    referral = _locked(plan.referral)
-    _require(can_write_plan(actor, referral))
+    referral = lock_case(plan.referral)
+    require(can_write_plan(actor, referral))
     plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_frozen:
         raise TransitionError(
@@ -127,8 +117,8 @@ def _agreement(data):
 @transaction.atomic
 def plan_submit(*, plan, actor):
     """Hand the plan to the referrer for their decision. Its content is frozen from now."""
-    referral = _locked(plan.referral)
-    _require(can_write_plan(actor, referral))
+    referral = lock_case(plan.referral)
+    require(can_write_plan(actor, referral))
     plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
         raise TransitionError(_("This plan has already been submitted."))
@@ -148,8 +138,8 @@ def plan_submit(*, plan, actor):
 def plan_new_version(*, plan, actor):
     """A correction, or a revised plan after a rejection: a new draft version with the
     same content to start from. Earlier versions and their decisions stay as they are."""
-    referral = _locked(plan.referral)
-    _require(can_write_plan(actor, referral))
+    referral = lock_case(plan.referral)
+    require(can_write_plan(actor, referral))
     latest = current_plan(referral)
     if latest.pk != plan.pk or not plan.is_frozen:
         raise TransitionError(_("Only the current, submitted plan gets a new version."))
@@ -184,8 +174,8 @@ def plan_decide(*, plan, actor, decision, conditions="", unmet_bound="", reason=
     and a reason. Moves the case to "plan decided" and mails the coordinator and the
     regional manager.
     """
-    referral = _locked(plan.referral)
-    _require(can_decide_plan(actor, referral))
+    referral = lock_case(plan.referral)
+    require(can_decide_plan(actor, referral))
     plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.SUBMITTED or current_plan(referral).pk != plan.pk:
         raise TransitionError(_("Only the current, submitted plan can be decided on."))
@@ -225,8 +215,8 @@ def days_from_conference_to_decision(plan):
 @transaction.atomic
 def help_record(*, agreement, actor, started_on=None, not_started_note=""):
     """The referrer or liaison records when requested help began, or why not yet."""
-    referral = _locked(agreement.plan.referral)
-    _require(can_record_help(actor, referral))
+    referral = lock_case(agreement.plan.referral)
+    require(can_record_help(actor, referral))
     if agreement.carried_by != CarriedBy.PROFESSIONAL:
         raise ValueError("Only a request to a professional organisation has help to start.")
     if started_on and started_on > timezone.localdate():
@@ -255,8 +245,8 @@ def evaluation_record(
     "Continue" keeps the plan running; "reconvene" asks for a follow-up conference
     (the coordinator schedules it next); "close" closes the case with ``outcomes``.
     """
-    referral = _locked(plan.referral)
-    _require(can_evaluate(actor, referral))
+    referral = lock_case(plan.referral)
+    require(can_evaluate(actor, referral))
     decided = getattr(plan, "decision", None)
     if decided is None or not decided.is_accepted or current_plan(referral).pk != plan.pk:
         raise TransitionError(_("Only an accepted plan is evaluated."))
@@ -295,8 +285,8 @@ def evaluation_record(
 @transaction.atomic
 def case_close(*, referral, actor, outcomes=(), note=""):
     """Close a case after its conference, recording the outcomes (INTERCHANGE codes)."""
-    referral = _locked(referral)
-    _require(can_close_case(actor, referral) or can_evaluate(actor, referral))
+    referral = lock_case(referral)
+    require(can_close_case(actor, referral) or can_evaluate(actor, referral))
     referral = transition(
         referral=referral,
         actor=actor,

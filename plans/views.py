@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access
-from ekc.rules import region_ids
+from ekc.rules import region_ids, require
 from plans import services
 from plans.forms import (
     AgreementFormSet,
@@ -35,11 +34,6 @@ from referrals.services import TransitionError
 from referrals.views import get_referral_for
 
 
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
-
-
 def _plans(referral):
     return referral.plans.select_related("decision__decided_by", "conference").prefetch_related(
         "agreements", "evaluation_moments"
@@ -58,7 +52,7 @@ def _plan_for(request, plan_pk):
 def plan_page(request, pk, version=None, decision_form=None):
     """The current plan (or an earlier version) beside the bounds, with the decision."""
     referral = get_referral_for(request.user, pk)
-    _require(can_view_plan(request.user, referral))
+    require(can_view_plan(request.user, referral))
     plans = list(_plans(referral))
     if version is not None:
         plan = next((p for p in plans if p.version == version), None)
@@ -116,7 +110,7 @@ def plan_version(request, pk, version):
 @require_POST
 def plan_start(request, pk):
     referral = get_referral_for(request.user, pk)
-    _require(can_write_plan(request.user, referral))
+    require(can_write_plan(request.user, referral))
     try:
         plan = services.plan_start(referral=referral, actor=request.user)
     except TransitionError as exc:
@@ -129,7 +123,7 @@ def plan_edit(request, plan_pk):
     """Type in the plan as the family wrote it. Rows are added without reloading
     (with JavaScript) or with the "add a row" button (without)."""
     plan, referral = _plan_for(request, plan_pk)
-    _require(can_write_plan(request.user, referral))
+    require(can_write_plan(request.user, referral))
     if plan.is_frozen:
         messages.info(
             request, _("This plan has been submitted and cannot change. Make a new version.")
@@ -212,7 +206,7 @@ def plan_edit(request, plan_pk):
 @require_POST
 def plan_new_version(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
-    _require(can_write_plan(request.user, referral))
+    require(can_write_plan(request.user, referral))
     try:
         new = services.plan_new_version(plan=plan, actor=request.user)
     except TransitionError as exc:
@@ -228,7 +222,7 @@ def plan_new_version(request, plan_pk):
 @require_POST
 def plan_decide(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
-    _require(can_decide_plan(request.user, referral))
+    require(can_decide_plan(request.user, referral))
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -291,7 +285,7 @@ def help_record(request, agreement_pk):
         Agreement.objects.select_related("plan__referral"), pk=agreement_pk
     )
     referral = get_referral_for(request.user, agreement.plan.referral_id)
-    _require(can_record_help(request.user, referral))
+    require(can_record_help(request.user, referral))
     form = HelpForm(request.POST)
     if form.is_valid():
         services.help_record(agreement=agreement, actor=request.user, **form.cleaned_data)
@@ -303,7 +297,7 @@ def help_record(request, agreement_pk):
 
 def evaluate(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
-    _require(can_evaluate(request.user, referral))
+    require(can_evaluate(request.user, referral))
     agreements = list(plan.agreements.all())
     form = EvaluationForm(request.POST or None, agreements=agreements)
     if request.method == "POST" and form.is_valid():
@@ -336,7 +330,7 @@ def evaluate(request, plan_pk):
 
 def case_close(request, pk):
     referral = get_referral_for(request.user, pk)
-    _require(can_close_case(request.user, referral))
+    require(can_close_case(request.user, referral))
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -352,7 +346,7 @@ def case_close(request, pk):
 def waiting_help(request):
     """Requests to professionals whose help has not started, with the days waited."""
     user = request.user
-    _require(user.is_superuser or user.is_regional_manager)
+    require(user.is_superuser or user.is_regional_manager)
     requests = (
         Agreement.objects.filter(
             carried_by=CarriedBy.PROFESSIONAL,

@@ -7,13 +7,13 @@ sends mail only after the transaction commits.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekc.models import Region
+from ekc.rules import require
 from referrals import notifications
 from referrals.lifecycle import CaseStatus, Transition, can_transition, target_of
 from referrals.models import CaseEvent, Consent, NonOffer, ReferenceCounter, Referral
@@ -55,7 +55,8 @@ def next_reference(year):
     return f"EK-{year}-{number:04d}"
 
 
-def _locked(referral):
+def lock_case(referral):
+    """The case, locked for this transaction (where two people can race)."""
     return Referral.objects.select_for_update().get(pk=referral.pk)
 
 
@@ -88,21 +89,16 @@ def transition(*, referral, actor, transition, details=None, **changes):
     return referral
 
 
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
-
-
 @transaction.atomic
 def referral_create(*, actor, organization, region=None, referrer=None, **fields):
     """Create a draft. A referrer drafts for their own organisation; a regional
     manager for an organisation in one of their regions."""
     region = region or organization.region
     if actor.is_referrer and not actor.is_regional_manager:
-        _require(actor.organization_id == organization.pk)
+        require(actor.organization_id == organization.pk)
         referrer = actor
     else:
-        _require(actor.is_superuser or (actor.is_regional_manager and _serves(actor, region)))
+        require(actor.is_superuser or (actor.is_regional_manager and _serves(actor, region)))
     referral = Referral.objects.create(
         organization=organization,
         region=region,
@@ -125,7 +121,7 @@ def referral_update(*, referral, actor, version, fields, children=None):
     ``children`` is a callable run inside the transaction to save the formsets.
     Returns the fresh case, or raises ``StaleEdit``.
     """
-    _require(can_edit_referral(actor, referral))
+    require(can_edit_referral(actor, referral))
     updated = Referral.objects.filter(pk=referral.pk, version=version).update(
         version=F("version") + 1, **fields
     )
@@ -174,8 +170,8 @@ def _today():
 @transaction.atomic
 def referral_submit(*, referral, actor):
     """The referrer hands a finished draft to the region; it waits as "submitted"."""
-    referral = _locked(referral)
-    _require(actor.is_referrer and actor.organization_id == referral.organization_id)
+    referral = lock_case(referral)
+    require(actor.is_referrer and actor.organization_id == referral.organization_id)
     _check_complete(referral)
     referral = transition(
         referral=referral,
@@ -191,8 +187,8 @@ def referral_submit(*, referral, actor):
 @transaction.atomic
 def referral_register(*, referral, actor):
     """A regional manager registers a referral they drafted themselves."""
-    referral = _locked(referral)
-    _require(can_manage_referral(actor, referral))
+    referral = lock_case(referral)
+    require(can_manage_referral(actor, referral))
     _check_complete(referral)
     now = timezone.now()
     referral = transition(
@@ -210,8 +206,8 @@ def referral_register(*, referral, actor):
 @transaction.atomic
 def referral_take_in(*, referral, actor):
     """The regional manager accepts a submitted referral for the region."""
-    referral = _locked(referral)
-    _require(can_manage_referral(actor, referral))
+    referral = lock_case(referral)
+    require(can_manage_referral(actor, referral))
     return transition(
         referral=referral,
         actor=actor,
@@ -226,8 +222,8 @@ def referral_return(*, referral, actor, reason):
     """The regional manager sends a submitted referral back, saying why."""
     if not reason.strip():
         raise ValueError("A reason is required.")
-    referral = _locked(referral)
-    _require(can_manage_referral(actor, referral))
+    referral = lock_case(referral)
+    require(can_manage_referral(actor, referral))
     referral = transition(
         referral=referral,
         actor=actor,
@@ -242,8 +238,8 @@ def referral_return(*, referral, actor, reason):
 @transaction.atomic
 def consent_record(*, referral, actor, given_by, given_on, scope):
     """Record the family's consent (required before a coordinator is proposed)."""
-    referral = _locked(referral)
-    _require(can_edit_referral(actor, referral) or can_manage_referral(actor, referral))
+    referral = lock_case(referral)
+    require(can_edit_referral(actor, referral) or can_manage_referral(actor, referral))
     if given_on > _today():
         raise ValueError("Consent cannot be given in the future.")
     consent = Consent.objects.create(
@@ -265,8 +261,8 @@ def has_consent(referral):
 @transaction.atomic
 def referral_stop(*, referral, actor, reason, note=""):
     """End a case without a conference, with a stop reason (counts in research)."""
-    referral = _locked(referral)
-    _require(can_stop_referral(actor, referral))
+    referral = lock_case(referral)
+    require(can_stop_referral(actor, referral))
     referral = transition(
         referral=referral,
         actor=actor,
@@ -291,10 +287,10 @@ def referral_reopen(*, referral, actor, reason):
     """
     if not reason.strip():
         raise ValueError("A reason is required.")
-    referral = _locked(referral)
+    referral = lock_case(referral)
     if not can_transition(referral.status, Transition.REOPEN):
         raise TransitionError(_("Only a stopped or closed case can be reopened."))
-    _require(can_reopen_referral(actor, referral))
+    require(can_reopen_referral(actor, referral))
     ended = referral.events.filter(to_status=referral.status).order_by("-at", "-pk").first()
     previous = ended.from_status if ended and ended.from_status else CaseStatus.REGISTERED
     from_status = referral.status
@@ -321,8 +317,8 @@ def referral_reopen(*, referral, actor, reason):
 @transaction.atomic
 def referral_start_preparation(*, referral, actor, first_contact_on):
     """The coordinator's first contact with the family: preparation has begun."""
-    referral = _locked(referral)
-    _require(is_accepted_coordinator(actor, referral))
+    referral = lock_case(referral)
+    require(is_accepted_coordinator(actor, referral))
     if first_contact_on > _today():
         raise ValueError("The first contact cannot be in the future.")
     return transition(
@@ -350,7 +346,7 @@ def working_days_between(start, end):
 @transaction.atomic
 def non_offer_record(*, actor, decided_on, occasion, motivation):
     """A liaison records that their organisation offered no conference, and why."""
-    _require(can_record_non_offer(actor))
+    require(can_record_non_offer(actor))
     if decided_on > _today():
         raise ValueError("The date cannot be in the future.")
     if not motivation.strip():

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access, log_access_many
 from ekc.models import Organization, Region
+from ekc.rules import require
 from referrals import selectors, services
 from referrals.forms import (
     ConsentForm,
@@ -43,14 +43,9 @@ def get_referral_for(user, pk):
         raise Http404 from None
 
 
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
-
-
 def referral_list(request):
     user = request.user
-    _require(can_see_referral_lists(user))
+    require(can_see_referral_lists(user))
     regions = Region.objects.all() if user.is_superuser else Region.objects.filter(users=user)
     organizations = Organization.objects.filter(region__in=regions)
     form = QueueFilterForm(request.GET or None, regions=regions, organizations=organizations)
@@ -199,13 +194,13 @@ def _save_referral(request, form, formsets, referral):
 
 
 def referral_create(request):
-    _require(can_register_referrals(request.user))
+    require(can_register_referrals(request.user))
     return _referral_form_page(request)
 
 
 def referral_edit(request, pk):
     referral = get_referral_for(request.user, pk)
-    _require(can_edit_referral(request.user, referral))
+    require(can_edit_referral(request.user, referral))
     return _referral_form_page(request, referral)
 
 
@@ -254,7 +249,7 @@ def referral_detail(request, pk):
 
 def _action(request, pk, check, service, success, **kwargs):
     referral = get_referral_for(request.user, pk)
-    _require(check(request.user, referral))
+    require(check(request.user, referral))
     try:
         service(referral=referral, actor=request.user, **kwargs)
     except services.TransitionError as exc:
@@ -301,7 +296,7 @@ def _reason_page(
     request, pk, *, check, service, form_class, title, intro, button, success, **extra
 ):
     referral = get_referral_for(request.user, pk)
-    _require(check(request.user, referral))
+    require(check(request.user, referral))
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -366,7 +361,7 @@ def referral_reopen(request, pk):
 @require_POST
 def consent_add(request, pk):
     referral = get_referral_for(request.user, pk)
-    _require(
+    require(
         can_manage_referral(request.user, referral) or can_edit_referral(request.user, referral)
     )
     form = ConsentForm(request.POST)
