@@ -12,6 +12,11 @@ class EkcConfig(AppConfig):
         from ekc.models import Organization, Region, User
 
         # Who holds which role and where is itself worth a history.
-        auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"regions"})
+        # Reverse one-to-ones are left out: auditlog would fetch them on every save.
+        auditlog.register(
+            User,
+            exclude_fields=["password", "last_login", "coordinator_profile"],
+            m2m_fields={"regions"},
+        )
         auditlog.register(Organization)
         auditlog.register(Region)

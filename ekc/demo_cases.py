@@ -10,7 +10,7 @@ import random
 from django.db.models import F
 from django.utils import timezone
 
-from conferences.models import ConferenceKind, LocationType
+from conferences.models import ConferenceKind, InformingProfessional, LocationType
 from conferences.services import conference_hold, conference_schedule, contact_log, member_save
 from coordinators.models import Coordinator, DeclineReason
 from coordinators.services import assignment_accept, assignment_decline, assignment_propose
@@ -122,7 +122,11 @@ def seed_cases():
         return 0
     rng = random.Random(2026)
     manager = User.objects.get(email="regiomanager@ekc.example")
-    referrers = list(User.objects.filter(is_referrer=True, email__endswith="@ekc.example"))
+    referrers = list(
+        User.objects.filter(is_referrer=True, email__endswith="@ekc.example").select_related(
+            "organization"
+        )
+    )
     org_by_referrer = {r.pk: r.organization for r in referrers}
     coordinators = list(
         Coordinator.objects.filter(user__regions__name="Overijssel").select_related("user")
@@ -382,7 +386,10 @@ def _hold(rng, conference, coordinator_user, day):
             "presentation_end": datetime.time(13, 30),
         },
         attendance={pk: value for pk, value in attendance.items() if value},
-        professionals_present=[p.pk for p in conference.professionals.all()],
+        # Each demo case goes through the services one by one, on purpose.
+        professionals_present=list(
+            InformingProfessional.objects.filter(conference=conference).values_list("pk", flat=True)
+        ),
     )
     return hold
 

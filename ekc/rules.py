@@ -8,6 +8,8 @@ predicates. Later apps add their own permissions here or in their own
 import rules
 from django.core.exceptions import PermissionDenied
 
+from ekc.models import User
+
 
 @rules.predicate
 def is_active_user(user):
@@ -55,7 +57,9 @@ def region_ids(user):
         return frozenset()
     cached = getattr(user, "_ekc_region_ids", None)
     if cached is None:
-        cached = frozenset(user.regions.values_list("pk", flat=True))
+        # From the membership table alone: no join with the regions themselves.
+        memberships = User.regions.through.objects.filter(user_id=user.pk)
+        cached = frozenset(memberships.values_list("region_id", flat=True))
         user._ekc_region_ids = cached
     return cached
 

@@ -72,6 +72,22 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# N+1 detection (django-zeal, a test tool): the test suite switches it on, so a
+# related object loaded lazily inside a loop fails the test that reaches it.
+if env.bool("DETECT_N_PLUS_ONE", default=False):
+    INSTALLED_APPS.append("zeal")
+    # First, so each request is checked on its own, session and user loading included.
+    MIDDLEWARE.insert(0, "zeal.middleware.zeal_middleware")
+    ZEAL_RAISE = True
+    ZEAL_ALLOWLIST = [
+        # The test client loads the session once per request and per login.
+        {"model": "sessions.Session"},
+        # A single .get() is an explicit lookup, not a lazy load: services lock
+        # their one row with it, and a test calls several services in a row.
+        # Lookups repeated in a loop show in the query counts pinned per page.
+        {"model": "*", "field": "get()"},
+    ]
+
 ROOT_URLCONF = "ekc.urls"
 WSGI_APPLICATION = "ekc.wsgi.application"
 ASGI_APPLICATION = "ekc.asgi.application"

@@ -11,8 +11,10 @@ class PlansConfig(AppConfig):
 
         from plans import models
 
+        # The plan's reverse one-to-one (its decision) is left out: auditlog would
+        # fetch it on every save of a plan.
+        auditlog.register(models.FamilyPlan, exclude_fields=["decision"])
         for model in (
-            models.FamilyPlan,
             models.Agreement,
             models.PlanDecision,
             models.Evaluation,

@@ -5,11 +5,22 @@ region, a referrer of another organisation, a second coordinator.
 """
 
 import pytest
+from zeal import zeal_context
 
 from coordinators.models import Coordinator
 from ekc.models import Organization, OrganizationType, Region, User
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    # Every test body runs under django-zeal: loading the same relation once per
+    # row (a lazy load in a loop) raises NPlusOneError, in services and commands;
+    # each request gets its own check from the middleware. Fixtures are left out:
+    # setting up users and cases one by one is not a loop in the application.
+    with zeal_context():
+        return (yield)
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +49,9 @@ def make_user(email, *, regions=(), organization=None, **flags):
         organization=organization,
         **flags,
     )
-    user.regions.set(regions)
+    User.regions.through.objects.bulk_create(
+        User.regions.through(user=user, region=region) for region in regions
+    )
     return user
 
 

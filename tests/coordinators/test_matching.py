@@ -47,7 +47,9 @@ def build_pool(specs, referral, region, other_region, manager, filler_org):
             last_name="P",
             is_coordinator=True,
         )
-        user.regions.set([region if spec["in_region"] else other_region])
+        User.regions.through.objects.create(
+            user=user, region=region if spec["in_region"] else other_region
+        )
         c = Coordinator.objects.create(
             user=user,
             code=code,

@@ -120,13 +120,14 @@ class Command(BaseCommand):
                     name=name, region=regions[region], defaults={"type": org_type}
                 )
             logins = []
+            memberships = {}
             for email, first, last, flags, region_names, org_name in USERS:
                 user = self._user(email, first, last, flags, organizations.get(org_name))
-                user.regions.set([regions[r] for r in region_names])
+                memberships[user] = [regions[r] for r in region_names]
                 logins.append(user)
             for code, email, first, last, region_names, languages, max_cases in COORDINATORS:
                 user = self._user(email, first, last, {"is_coordinator"}, None)
-                user.regions.set([regions[r] for r in region_names])
+                memberships[user] = [regions[r] for r in region_names]
                 Coordinator.objects.update_or_create(
                     user=user,
                     defaults={
@@ -138,12 +139,23 @@ class Command(BaseCommand):
                 )
                 if code == "C001":
                     logins.append(user)
+            self._set_regions(memberships)
             # Demo cases send demo mail: keep it out of the console.
             with override_settings(MAILERS=QUIET_MAIL):
                 made = seed_cases()
         if made:
             self.stdout.write(f"{made} demo cases created.")
         self._print_logins(logins)
+
+    def _set_regions(self, memberships):
+        """Each demo user gets exactly these regions, in two queries for all."""
+        Membership = User.regions.through
+        Membership.objects.filter(user__in=list(memberships)).delete()
+        Membership.objects.bulk_create(
+            Membership(user=user, region=region)
+            for user, regions in memberships.items()
+            for region in regions
+        )
 
     def _user(self, email, first, last, flags, organization):
         user = User.objects.filter(email__iexact=email).first() or User(email=email)
