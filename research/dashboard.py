@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference
+from ekc.db_routers import research_reads
 from ekc.models import OrganizationType
 from plans.models import Agreement, FamilyPlan, LifeDomain, OutcomeCode
 from referrals.models import CaseEvent, StopReason
@@ -29,6 +30,7 @@ def data_version():
     )
 
 
+@research_reads()
 def cached_dashboard(filters):
     """The figures and charts of a selection, computed once per change of the data.
 
@@ -52,6 +54,7 @@ def cached_dashboard(filters):
 CACHE_SECONDS = 15 * 60
 
 
+@research_reads()
 def figures(filters):
     stats = compute(filters)
     parts = scope(filters)

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from ekc.db_routers import research_reads
 from research.dashboard import chart_images, figures
 from research.models import ReportStatus, ResearchReport
 from research.stats import Filters, compute
@@ -55,6 +56,7 @@ def filters_from_json(data):
     return Filters(**values)
 
 
+@research_reads()
 def render_report_pdf(filters, progress=lambda percent: None):
     """The report's PDF bytes. ``progress`` is told how far it got (0-100)."""
     data = figures(filters)

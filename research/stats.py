@@ -17,6 +17,7 @@ from statistics import median
 from django.db.models import Avg, Count, OuterRef, Q, Subquery
 
 from conferences.models import Attendance, Conference, ConferenceKind, ConferenceStatus, Participant
+from ekc.db_routers import research_reads
 from plans.models import Agreement, CarriedBy, Decision, EvaluationItem, FamilyPlan, Outcome
 from referrals.models import Referral, Relation
 from research.models import Respondent, SurveyResponse
@@ -118,6 +119,7 @@ def scope(filters):
     )
 
 
+@research_reads()
 def compute(filters=None):
     """Every figure of the statistics contract for the cohort given by ``filters``."""
     filters = filters or Filters()

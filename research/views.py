@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access
+from ekc.db_routers import research_reads
 from ekc.models import Region
 from ekc.rules import region_ids
 from research import datasets
@@ -61,6 +62,21 @@ def export(request, what, fmt):
     if fmt not in EXPORTS.get(what, ()):
         raise Http404
     _form, filters, _own = _filters_for(request)
+    with research_reads():
+        body = _export_body(what, fmt, filters)
+    log_access(
+        request,
+        request.user,
+        AccessAction.EXPORT,
+        detail={"export": what, "format": fmt, "filters": request.GET.urlencode()},
+    )
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="ekc-{what}-{stamp}.{fmt}"'
+    return response
+
+
+def _export_body(what, fmt, filters):
     if what == "aggregates":
         rows = datasets.aggregate_rows(compute(filters))
         columns = ["figure", "value"]
@@ -82,16 +98,7 @@ def export(request, what, fmt):
             body = datasets.to_xlsx(rows, columns, "EKC")
         else:
             body = datasets.to_sav(rows)
-    log_access(
-        request,
-        request.user,
-        AccessAction.EXPORT,
-        detail={"export": what, "format": fmt, "filters": request.GET.urlencode()},
-    )
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="ekc-{what}-{stamp}.{fmt}"'
-    return response
+    return body
 
 
 def dashboard(request):
