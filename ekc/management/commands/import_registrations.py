@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from ekc.interchange import import_lines, validate_lines
@@ -18,6 +20,7 @@ class Command(BaseCommand):
             with open(file, encoding="utf-8") as handle:
                 yield from handle
 
+        started = time.monotonic()
         try:
             validation = validate_lines(lines)
         except (OSError, UnicodeDecodeError) as exc:
@@ -27,4 +30,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"line {line}: {message}")
             raise CommandError(f"{len(validation.errors)} error(s); nothing imported.")
         created, skipped = import_lines(validation)
-        self.stdout.write(f"{created} cases imported, {skipped} already present.")
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            f"{created} cases imported, {skipped} already present, in {seconds:.1f} s "
+            f"({created / seconds:.0f} cases/s)."
+        )

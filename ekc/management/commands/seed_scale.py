@@ -252,8 +252,13 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--start-year", type=int, default=2016)
+        parser.add_argument(
+            "--output",
+            help="write the cases to this JSON Lines file (for import_registrations) "
+            "instead of loading them",
+        )
 
-    def handle(self, *args, cases, seed, start_year, **options):
+    def handle(self, *args, cases, seed, start_year, output=None, **options):
         if cases < 1:
             raise CommandError("--cases must be 1 or more.")
         started = time.monotonic()
@@ -263,6 +268,12 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             for index in range(1, cases + 1):
                 yield json.dumps(make_case(rng, index, start_year, coordinators))
+
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.writelines(line + "\n" for line in lines())
+            self.stdout.write(f"{cases} cases written to {output}.")
+            return
 
         validation = validate_lines(lines)
         if not validation.ok:
