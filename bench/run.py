@@ -229,6 +229,14 @@ def load_test(users):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # The task worker, as in production: it computes the research dashboard's figures.
+    worker = subprocess.Popen(
+        [PY, "manage.py", "db_worker", "--interval", "1"],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         import requests
 
@@ -236,7 +244,7 @@ def load_test(users):
             try:
                 requests.get(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not up yet, or still starting
                 time.sleep(0.2)
         cookies = {key: login(users[key].email) for key in ("manager", "researcher", "coordinator")}
         pages = {
@@ -247,6 +255,7 @@ def load_test(users):
             "research_dashboard": ("/onderzoek/", cookies["researcher"]),
         }
         results = {}
+        results["_dashboard_compute_s"] = wait_for_dashboard(cookies["researcher"])
         for name, (path, cookie) in pages.items():
             say(f"load test: {name}")
             wrk(path, cookie)  # warm up
@@ -262,8 +271,28 @@ def load_test(users):
         results["_web_rss"] = worker_rss_mb(server.pid)
         return results
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=60)
+
+
+def wait_for_dashboard(cookie):
+    """Open the dashboard once and wait until the worker has computed its figures
+    (the page refreshes itself until then); returns how long that took."""
+    import requests
+
+    from research.models import DashboardSnapshot
+
+    DashboardSnapshot.objects.all().delete()  # measure a first computation
+    started = time.perf_counter()
+    while time.perf_counter() - started < 600:
+        page = requests.get(
+            f"http://127.0.0.1:{PORT}/onderzoek/", headers={"Cookie": cookie}, timeout=30
+        )
+        if page.status_code == 200 and 'http-equiv="refresh"' not in page.text:
+            return round(time.perf_counter() - started, 2)
+        time.sleep(0.5)
+    raise RuntimeError("the dashboard's figures were not computed within 10 minutes")
 
 
 def worker_rss_mb(master_pid):
@@ -356,6 +385,7 @@ def write(results):
         "pdf": results.pop("_pdf_rss"),
     }
     results.pop("plan_agreements", None)
+    dashboard_compute_s = results.pop("_dashboard_compute_s")
     ordered = {
         key: results[key]
         for key in [
@@ -374,6 +404,8 @@ def write(results):
             "peak_rss_mb",
         ]
     }
+    # Beyond the named figures: the first computation of the dashboard (in the worker).
+    ordered["research_dashboard_compute_s"] = dashboard_compute_s
     path = ROOT / "bench" / "results.json"
     path.write_text(json.dumps(ordered, indent=2) + "\n")
     print()
@@ -382,6 +414,7 @@ def write(results):
         page = ordered[name]
         print(f"{name + ' p50/p95 ms':<28}{page['p50_ms']:>7}/{page['p95_ms']:<6}   p95 <= 150")
         print(f"{name + ' rps':<28}{page['rps']:>14}   ratio {page.get('ratio', 1)} >= 0.3")
+    print(f"{'dashboard first compute s':<28}{dashboard_compute_s:>14}   (in the worker)")
     print(f"{'import_cases_per_s':<28}{ordered['import_cases_per_s']:>14}   >= 500")
     print(f"{'match_ms':<28}{ordered['match_ms']:>14}   <= 100")
     stats = ordered["research_stats_s"]

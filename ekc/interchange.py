@@ -389,6 +389,15 @@ def import_lines(validation, actor=None):
     return created, skipped
 
 
+def vacuum_after_load(created):
+    """After a large import, outside any transaction: VACUUM marks the new rows
+    visible to all, so counts and lists can be read from indexes alone (index-only
+    scans) instead of waiting for autovacuum. PostgreSQL only."""
+    if created and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")
+
+
 class _Cache:
     """Regions, organisations and coordinators, looked up once per import."""
 

@@ -224,6 +224,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Background tasks (Django 6's tasks framework): the database backend and its worker
 # (`manage.py db_worker`, started by `make run`; its own process in production).
+# The research dashboard recomputes a selection's figures at most this often.
+DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=5)
+
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),

@@ -204,10 +204,19 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["organization"].queryset = organizations
+        # The options as plain lists: one query each (a model choice field counts,
+        # then reads through a server-side cursor, every time it is shown).
+        self.fields["region"].choices = [("", _("All regions")), *_options(regions)]
+        self.fields["organization"].choices = [
+            ("", _("All organisations")),
+            *_options(organizations),
+        ]
         self.fields["occasion"].choices = [("", _("All occasions")), *Occasion.choices]
         self.fields["status"].choices = [("", _("All states")), *CaseStatus.choices]
-        self.fields["region"].empty_label = _("All regions")
-        self.fields["organization"].empty_label = _("All organisations")
+
+
+def _options(queryset):
+    return [(item.pk, str(item)) for item in queryset]
 
 
 class NonOfferForm(forms.ModelForm):

@@ -174,7 +174,16 @@ class Referral(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
-        indexes = [models.Index(fields=["region", "status"], name="referral_region_status")]
+        indexes = [
+            models.Index(fields=["region", "status"], name="referral_region_status"),
+            # The work queue and its count: the open cases of a region, read from the
+            # index alone (visibility needs status and creator; the page needs ids).
+            models.Index(
+                fields=["region", "status", "status_changed_at", "created_by", "id"],
+                condition=~models.Q(status__in=["closed", "stopped"]),
+                name="referral_open_queue",
+            ),
+        ]
         permissions = [("reopen_referral", "Can reopen a stopped or closed case")]
 
     def __str__(self):
@@ -184,6 +193,16 @@ class Referral(models.Model):
     @property
     def display_reference(self):
         return self.reference or _("Draft")
+
+    # Labels straight from the choices: Django's get_FOO_display() hashes every
+    # (lazily translated) choice on each call, which lists feel.
+    @property
+    def status_label(self):
+        return CaseStatus(self.status).label
+
+    @property
+    def occasion_label(self):
+        return Occasion(self.occasion).label if self.occasion else ""
 
     @property
     def is_before_conference(self):

@@ -116,6 +116,13 @@ def work_queue(
     )
 
 
+def in_order(queryset, ids):
+    """The cases with these ids from ``queryset``, in the order of ``ids``."""
+    ids = list(ids)
+    found = queryset.order_by().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def referral_detail(user, pk):
     """One visible case with everything its page shows, in a fixed number of queries."""
     return (

@@ -51,7 +51,11 @@ def referral_list(request):
     form = QueueFilterForm(request.GET or None, regions=regions, organizations=organizations)
     filters = form.cleaned_data if form.is_valid() else {}
     queue = selectors.work_queue(user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Count and page over ids only (from the queue index), then load the page's cases.
+    page = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    cases = selectors.in_order(queue, page.object_list)
     cutoffs = selectors.attention_cutoffs()
     now = timezone.now()
     rows = [
@@ -60,12 +64,10 @@ def referral_list(request):
             "flags": selectors.flags_for(referral, cutoffs),
             "waiting_days": (now - referral.status_changed_at).days,
         }
-        for referral in page.object_list
+        for referral in cases
     ]
     if filters.get("q"):
-        log_access_many(
-            request, page.object_list, AccessAction.SEARCH, detail={"query": filters["q"]}
-        )
+        log_access_many(request, cases, AccessAction.SEARCH, detail={"query": filters["q"]})
     query = request.GET.copy()
     query.pop("page", None)
     return render(

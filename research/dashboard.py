@@ -2,11 +2,16 @@
 (n, and how many are missing), and the series the charts are drawn from."""
 
 import dataclasses
+import datetime
 import hashlib
+import pickle
 
-from django.core.cache import cache
+from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncQuarter
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -16,8 +21,13 @@ from ekc.models import OrganizationType
 from plans.models import Agreement, FamilyPlan, LifeDomain, OutcomeCode
 from referrals.models import CaseEvent, StopReason
 from research import charts, mkba
-from research.models import CostBenefitAssumption, Respondent, SurveyResponse
-from research.stats import ACCEPTED, compute, scope
+from research.models import (
+    CostBenefitAssumption,
+    DashboardSnapshot,
+    Respondent,
+    SurveyResponse,
+)
+from research.stats import ACCEPTED, compute, filters_from_json, filters_to_json, scope
 
 
 def data_version():
@@ -30,28 +40,88 @@ def data_version():
     )
 
 
+# A refresh that has not finished after this long (a worker died) is asked again.
+REFRESH_RETRY = datetime.timedelta(minutes=10)
+# Snapshots of selections nobody has looked at for this long are removed.
+SNAPSHOT_DAYS = 30
+
+
 @research_reads()
-def cached_dashboard(filters):
-    """The figures and charts of a selection, computed once per change of the data.
+def current_version():
+    return repr(data_version())
 
-    Many people open the same selection; the figures over 100,000 cases take seconds,
-    the version check three small queries.
+
+def snapshot_for(filters):
+    """The stored figures of a selection in the current language; a refresh is queued
+    in the background when there are none yet or the data has changed since.
+
+    Returns ``(snapshot, data, charts)``; ``data`` and ``charts`` are None until the
+    first computation is done. A stale snapshot is shown (with its time) meanwhile.
     """
-    key = (
-        "research-dashboard:"
-        + hashlib.sha256(
-            repr((dataclasses.astuple(filters), data_version(), get_language())).encode()
-        ).hexdigest()
+    language = get_language()
+    key = hashlib.sha256(repr((dataclasses.astuple(filters), language)).encode()).hexdigest()
+    snapshot, _created = DashboardSnapshot.objects.get_or_create(
+        key=key, defaults={"filters": filters_to_json(filters), "language": language}
     )
-    cached = cache.get(key)
-    if cached is None:
-        data = figures(filters)
-        cached = (data, chart_images(data))
-        cache.set(key, cached, timeout=CACHE_SECONDS)
-    return cached
+    snapshot.is_current = snapshot.payload is not None and snapshot.version == current_version()
+    if not snapshot.is_current and _due(snapshot) and _claim_refresh(snapshot):
+        refresh_dashboard.enqueue(snapshot.pk)
+        # With a task worker this is done later; with the immediate backend, now.
+        snapshot.refresh_from_db()
+        snapshot.is_current = snapshot.payload is not None and snapshot.requested_at is None
+    if snapshot.payload is None:
+        return snapshot, None, None
+    data, charts = pickle.loads(snapshot.payload)
+    return snapshot, data, charts
 
 
-CACHE_SECONDS = 15 * 60
+def _due(snapshot):
+    """Busy regions change their data all day: figures are recomputed at most once
+    every DASHBOARD_REFRESH_MINUTES per selection, not on every visit."""
+    if snapshot.computed_at is None:
+        return True
+    wait = datetime.timedelta(minutes=settings.DASHBOARD_REFRESH_MINUTES)
+    return snapshot.computed_at <= timezone.now() - wait
+
+
+def _claim_refresh(snapshot):
+    """True for the one request that queues the refresh (others see it queued)."""
+    now = timezone.now()
+    return bool(
+        DashboardSnapshot.objects.filter(pk=snapshot.pk)
+        .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=now - REFRESH_RETRY))
+        .update(requested_at=now)
+    )
+
+
+def _plain(value):
+    """Translated labels as plain text (in the snapshot's language): unpickling a lazy
+    translation builds a class each time, which made every page view slow."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(item) for item in value)
+    return value
+
+
+@task()
+def refresh_dashboard(snapshot_id):
+    """The background task: computes a selection's figures and charts and stores them."""
+    snapshot = DashboardSnapshot.objects.get(pk=snapshot_id)
+    with translation.override(snapshot.language):
+        # The version first: a change during the computation triggers another refresh.
+        version = current_version()
+        data = figures(filters_from_json(snapshot.filters))
+        payload = pickle.dumps(_plain((data, chart_images(data))))
+    now = timezone.now()
+    DashboardSnapshot.objects.filter(pk=snapshot_id).update(
+        payload=payload, version=version, computed_at=now, requested_at=None
+    )
+    DashboardSnapshot.objects.filter(
+        requested_at__isnull=True, computed_at__lt=now - datetime.timedelta(days=SNAPSHOT_DAYS)
+    ).delete()
 
 
 @research_reads()

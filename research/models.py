@@ -176,3 +176,23 @@ class ResearchReport(models.Model):
 
     def __str__(self):
         return f"report {self.pk} {self.status}"
+
+
+class DashboardSnapshot(models.Model):
+    """The research dashboard's figures and charts for one selection in one language.
+
+    Computed by a background task (over 100,000 cases the figures take seconds) and
+    shared by every server; recomputed when the data has changed since. Aggregates
+    only: no personal data.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    filters = models.JSONField(default=dict)
+    language = models.CharField(max_length=10)
+    version = models.CharField(max_length=300, blank=True)  # the data the figures are of
+    payload = models.BinaryField(null=True)  # pickled (figures, charts), made by us only
+    computed_at = models.DateTimeField(null=True)
+    requested_at = models.DateTimeField(null=True)  # a refresh is queued or running
+
+    def __str__(self):
+        return f"dashboard {self.key[:8]} {self.language}"

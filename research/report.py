@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ekc.db_routers import research_reads
 from research.dashboard import chart_images, figures
 from research.models import ReportStatus, ResearchReport
-from research.stats import Filters, compute
+from research.stats import compute, filters_from_json
 
 KEY_FIGURES = [
     ("referrals", "count", _("Referrals")),
@@ -37,23 +37,6 @@ def previous_period(filters):
     length = filters.date_to - filters.date_from
     end = filters.date_from - datetime.timedelta(days=1)
     return dataclasses.replace(filters, date_from=end - length, date_to=end)
-
-
-def filters_to_json(filters):
-    return {
-        key: value.isoformat() if isinstance(value, datetime.date) else value
-        for key, value in dataclasses.asdict(filters).items()
-    }
-
-
-def filters_from_json(data):
-    values = dict(data)
-    for key in ("date_from", "date_to"):
-        if values.get(key):
-            values[key] = datetime.date.fromisoformat(values[key])
-    if values.get("region_ids") is not None:
-        values["region_ids"] = tuple(values["region_ids"])
-    return Filters(**values)
 
 
 @research_reads()

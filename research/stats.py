@@ -11,6 +11,8 @@ means and medians rounded to 2; anything with nothing to compute it over is
 fixed, whatever the size of the cohort.
 """
 
+import dataclasses
+import datetime
 from dataclasses import dataclass
 from statistics import median
 
@@ -37,6 +39,23 @@ class Filters:
     organization_type: str | None = None
     conference_kind: str | None = None
     region_ids: tuple | None = None  # limits a regional manager to their own regions
+
+
+def filters_to_json(filters):
+    return {
+        key: value.isoformat() if isinstance(value, datetime.date) else value
+        for key, value in dataclasses.asdict(filters).items()
+    }
+
+
+def filters_from_json(data):
+    values = dict(data)
+    for key in ("date_from", "date_to"):
+        if values.get(key):
+            values[key] = datetime.date.fromisoformat(values[key])
+    if values.get("region_ids") is not None:
+        values["region_ids"] = tuple(values["region_ids"])
+    return Filters(**values)
 
 
 def rate(part, whole):

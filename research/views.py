@@ -12,13 +12,13 @@ from ekc.db_routers import research_reads
 from ekc.models import Region
 from ekc.rules import region_ids
 from research import datasets
-from research.dashboard import cached_dashboard
+from research.dashboard import snapshot_for
 from research.export import export_records
 from research.forms import DashboardFilterForm
 from research.models import ReportStatus, ResearchReport
-from research.report import build_report, filters_to_json
+from research.report import build_report
 from research.rules import can_export_research, can_view_research, limited_to_own_regions
-from research.stats import Filters, compute
+from research.stats import Filters, compute, filters_to_json
 
 
 def _filters_for(request):
@@ -108,14 +108,15 @@ def dashboard(request):
     if not can_view_research(user):
         raise PermissionDenied
     form, filters, own_only = _filters_for(request)
-    data, charts = cached_dashboard(filters)
+    snapshot, data, charts = snapshot_for(filters)
     return render(
         request,
         "research/dashboard.html",
         {
             "form": form,
+            "snapshot": snapshot,
             "data": data,
-            "s": data["stats"],
+            "s": data["stats"] if data else None,
             "charts": charts,
             "own_only": own_only,
             "can_export": can_export_research(user),

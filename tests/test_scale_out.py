@@ -48,7 +48,7 @@ def start_server(port, env):
         try:
             requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
             return process
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or still starting
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("server did not start")

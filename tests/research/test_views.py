@@ -1,9 +1,12 @@
 import json
+from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from ekc.interchange import import_lines, validate_lines
+from research.models import DashboardSnapshot
 from tests.research.test_stats import FIXTURE
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +84,10 @@ def test_dashboard_query_count_is_the_same_for_small_and_large_cohorts(
     load(FIXTURE)
     client.force_login(researcher)
     client.get(reverse("research:dashboard"))
-    with django_assert_max_num_queries(60) as small:
+    # Each new load changes the data: the figures are computed again (at once, with
+    # the tests' immediate task backend), on a small and on a nine times larger cohort.
+    load([{**FIXTURE[0], "reference": "EK-2009-0001"}])
+    with django_assert_max_num_queries(80) as small:
         client.get(reverse("research:dashboard"))
     load(
         [
@@ -106,22 +112,88 @@ def test_missing_grades_are_counted(client, researcher):
     assert "1 onbekend" in response.content.decode()
 
 
-def test_dashboard_figures_are_cached_until_the_data_changes(
-    client, researcher, settings, regional_manager, organization, django_assert_max_num_queries
+def test_dashboard_figures_are_stored_until_the_data_changes(
+    client, researcher, regional_manager, organization, django_assert_max_num_queries
 ):
-    from django.core.cache import cache
-
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()
     load(FIXTURE)
     client.force_login(researcher)
     first = client.get(reverse("research:dashboard"))
     assert first.context["s"]["referrals"] == 6
-    with django_assert_max_num_queries(12):  # session, user, version check: no figures
+    assert first.context["snapshot"].is_current
+    with django_assert_max_num_queries(12):  # session, user, snapshot, version: no figures
         again = client.get(reverse("research:dashboard"))
     assert again.context["s"]["referrals"] == 6
     from tests import factories
 
     factories.registered(regional_manager, organization)  # writes case events
     assert client.get(reverse("research:dashboard")).context["s"]["referrals"] == 7
-    cache.clear()
+    assert DashboardSnapshot.objects.count() == 1  # one selection, one language
+
+
+class QueuedTasks:
+    """Stands in for the refresh task when a worker (not the request) would run it."""
+
+    def __init__(self):
+        self.queued = []
+
+    def enqueue(self, snapshot_id):
+        self.queued.append(snapshot_id)
+
+
+def test_first_visit_says_the_figures_are_being_computed(client, researcher, monkeypatch):
+    from research import dashboard
+
+    monkeypatch.setattr(dashboard, "refresh_dashboard", tasks := QueuedTasks())
+    load(FIXTURE)
+    client.force_login(researcher)
+    response = client.get(reverse("research:dashboard"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "worden berekend" in html and 'http-equiv="refresh"' in html
+    assert len(tasks.queued) == 1
+    client.get(reverse("research:dashboard"))
+    assert len(tasks.queued) == 1  # already queued: not again
+
+    monkeypatch.undo()
+    dashboard.refresh_dashboard.call(tasks.queued[0])
+    response = client.get(reverse("research:dashboard"))
+    assert response.context["s"]["referrals"] == 6
+    assert 'http-equiv="refresh"' not in response.content.decode()
+
+
+def test_changed_data_shows_the_older_figures_with_their_time_meanwhile(
+    client, researcher, regional_manager, organization, monkeypatch
+):
+    from research import dashboard
+    from tests import factories
+
+    load(FIXTURE)
+    client.force_login(researcher)
+    client.get(reverse("research:dashboard"))  # computed at once
+    monkeypatch.setattr(dashboard, "refresh_dashboard", tasks := QueuedTasks())
+    factories.registered(regional_manager, organization)
+    response = client.get(reverse("research:dashboard"))
+    assert response.context["s"]["referrals"] == 6  # the stored figures, not a wait
+    assert "Nieuwere cijfers worden berekend" in response.content.decode()
+    assert tasks.queued
+
+
+def test_figures_are_recomputed_at_most_every_few_minutes(
+    client, researcher, regional_manager, organization, monkeypatch, settings
+):
+    from research import dashboard
+    from tests import factories
+
+    settings.DASHBOARD_REFRESH_MINUTES = 5
+    load(FIXTURE)
+    client.force_login(researcher)
+    client.get(reverse("research:dashboard"))  # computed at once
+    monkeypatch.setattr(dashboard, "refresh_dashboard", tasks := QueuedTasks())
+    factories.registered(regional_manager, organization)
+    response = client.get(reverse("research:dashboard"))
+    assert response.context["s"]["referrals"] == 6
+    assert not tasks.queued  # computed less than 5 minutes ago
+    assert "Deze cijfers zijn van" in response.content.decode()
+    DashboardSnapshot.objects.update(computed_at=F("computed_at") - timedelta(minutes=6))
+    client.get(reverse("research:dashboard"))
+    assert tasks.queued

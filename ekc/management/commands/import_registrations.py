@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ekc.interchange import import_lines, validate_lines
+from ekc.interchange import import_lines, vacuum_after_load, validate_lines
 
 
 class Command(BaseCommand):
@@ -30,6 +30,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"line {line}: {message}")
             raise CommandError(f"{len(validation.errors)} error(s); nothing imported.")
         created, skipped = import_lines(validation)
+        vacuum_after_load(created)
         seconds = time.monotonic() - started
         self.stdout.write(
             f"{created} cases imported, {skipped} already present, in {seconds:.1f} s "

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from coordinators.models import Coordinator
-from ekc.interchange import import_lines, validate_lines
+from ekc.interchange import import_lines, vacuum_after_load, validate_lines
 from ekc.models import Region, User
 
 REGIONS = [
@@ -279,6 +279,7 @@ class Command(BaseCommand):
         if not validation.ok:
             raise CommandError(f"Generated data does not validate: {validation.errors[:5]}")
         created, skipped = import_lines(validation)
+        vacuum_after_load(created)
         seconds = time.monotonic() - started
         self.stdout.write(
             f"{created} cases created, {skipped} already there, in {seconds:.1f} s "
