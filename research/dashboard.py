@@ -27,7 +27,14 @@ from research.models import (
     Respondent,
     SurveyResponse,
 )
-from research.stats import ACCEPTED, compute, filters_from_json, filters_to_json, scope
+from research.stats import (
+    ACCEPTED,
+    compute,
+    filters_from_json,
+    filters_to_json,
+    scope,
+    within,
+)
 
 
 def data_version():
@@ -126,14 +133,14 @@ def refresh_dashboard(snapshot_id):
 
 @research_reads()
 def figures(filters):
-    stats = compute(filters)
     parts = scope(filters)
-    conferences = Conference.objects.filter(pk__in=parts.own_conference_ids)
+    stats = compute(filters, parts)
+    conferences = Conference.objects.filter(within("pk", parts.own_conference_ids))
     n = conferences.aggregate(
         total=Count("pk"), with_duration=Count("pk", filter=Q(duration_minutes__isnull=False))
     )
     domains = dict(
-        Agreement.objects.filter(plan__in=parts.plan_ids)
+        Agreement.objects.filter(within("plan_id", parts.plan_ids))
         .order_by()
         .values_list("life_domain")
         .annotate(count=Count("pk"))
@@ -164,7 +171,7 @@ def figures(filters):
         )
     }
     accepted = FamilyPlan.objects.filter(
-        pk__in=parts.plan_ids, decision__decision__in=ACCEPTED
+        within("pk", parts.plan_ids), decision__decision__in=ACCEPTED
     ).count()
     return {
         "stats": stats,

@@ -16,7 +16,9 @@ import datetime
 from dataclasses import dataclass
 from statistics import median
 
-from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Avg, Count, F, Field, ForeignKey, Lookup, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 
 from conferences.models import Attendance, Conference, ConferenceKind, ConferenceStatus, Participant
 from ekc.db_routers import research_reads
@@ -127,22 +129,56 @@ def scope(filters):
         kind_ids = Conference.objects.filter(kind=filters.conference_kind).values("pk")
         cases = cases.filter(first_conference__in=kind_ids)
     with_conference = cases.filter(first_conference__isnull=False)
+    own = with_conference.annotate(current_plan=_current_plan_subquery())
+    if connection.vendor == "postgresql":
+        # Find each case's own conference and current plan once, instead of again in
+        # every figure's query (that made the statistics 14 times slower at 100,000
+        # cases). The ids go back as one array parameter each (see AnyOf).
+        pairs = list(own.order_by().values_list("first_conference", "current_plan"))
+        own_conference_ids = [conference for conference, _plan in pairs]
+        plan_ids = [plan for _conference, plan in pairs if plan is not None]
+    else:
+        own_conference_ids = with_conference.values("first_conference")
+        plan_ids = own.filter(current_plan__isnull=False).values("current_plan")
     return Scope(
         cases=cases,
         case_ids=cases.values("pk"),
         with_conference=with_conference,
-        own_conference_ids=with_conference.values("first_conference"),
-        plan_ids=with_conference.annotate(current_plan=_current_plan_subquery())
-        .filter(current_plan__isnull=False)
-        .values("current_plan"),
+        own_conference_ids=own_conference_ids,
+        plan_ids=plan_ids,
     )
 
 
+class AnyOf(Lookup):
+    """``field = ANY(%s)`` with a list of ids as one array parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return list(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, self.rhs)
+
+
+Field.register_lookup(AnyOf)
+ForeignKey.register_lookup(AnyOf)
+
+
+def within(field, ids):
+    """``field`` is one of ``ids``: a list of ids (PostgreSQL) or a subquery."""
+    lookup = "any_of" if isinstance(ids, list) else "in"
+    return Q(**{f"{field}__{lookup}": ids})
+
+
 @research_reads()
-def compute(filters=None):
-    """Every figure of the statistics contract for the cohort given by ``filters``."""
+def compute(filters=None, parts=None):
+    """Every figure of the statistics contract for the cohort given by ``filters``
+    (``parts``: its scope, when the caller has it already)."""
     filters = filters or Filters()
-    parts = scope(filters)
+    parts = parts or scope(filters)
     cases, case_ids = parts.cases, parts.case_ids
     own_conference_ids, with_conference = parts.own_conference_ids, parts.with_conference
 
@@ -150,7 +186,9 @@ def compute(filters=None):
         referrals=Count("pk"),
         stopped=Count("pk", filter=~Q(stop_reason="")),
     )
-    conferences_held = with_conference.count()
+    conferences_held = (
+        len(own_conference_ids) if isinstance(own_conference_ids, list) else with_conference.count()
+    )
     stop_reasons = dict(
         cases.exclude(stop_reason="")
         .order_by()
@@ -159,7 +197,7 @@ def compute(filters=None):
         .values_list("stop_reason", "n")
     )
 
-    conferences = Conference.objects.filter(pk__in=own_conference_ids)
+    conferences = Conference.objects.filter(within("pk", own_conference_ids))
     days = sorted(
         (held - referred).days
         for held, referred in conferences.values_list("held_on", "referral__referred_on")
@@ -180,7 +218,7 @@ def compute(filters=None):
             ),
         ).values_list("family", "pros")
     )
-    participants = Participant.objects.filter(conference__in=own_conference_ids)
+    participants = Participant.objects.filter(within("conference_id", own_conference_ids))
     attendance = participants.aggregate(
         counted=Count(
             "pk",
@@ -202,14 +240,14 @@ def compute(filters=None):
     ).count()
 
     plan_ids = parts.plan_ids
-    plans = FamilyPlan.objects.filter(pk__in=plan_ids)
+    plans = FamilyPlan.objects.filter(within("pk", plan_ids))
     plan_counts = plans.aggregate(
         plans=Count("pk", distinct=True),
         decided=Count("pk", filter=Q(decision__isnull=False), distinct=True),
         accepted=Count("pk", filter=Q(decision__decision__in=ACCEPTED), distinct=True),
         with_evaluation=Count("pk", filter=Q(evaluation_moments__isnull=False), distinct=True),
     )
-    agreements = Agreement.objects.filter(plan__in=plan_ids)
+    agreements = Agreement.objects.filter(within("plan_id", plan_ids))
     agreement_counts = agreements.aggregate(
         total=Count("pk"),
         network=Count("pk", filter=Q(carried_by=CarriedBy.NETWORK)),
@@ -228,12 +266,20 @@ def compute(filters=None):
         .annotate(n=Count("pk"))
         .values_list("organization_type", "n")
     )
-    latest_status = Subquery(
-        EvaluationItem.objects.filter(agreement=OuterRef("pk"))
-        .order_by("-evaluation__held_on", "-evaluation__pk")
-        .values("status")[:1]
+    # Each agreement's latest evaluated status: the first item per agreement, newest
+    # evaluation first (one pass, not a lookup per agreement).
+    latest_items = (
+        EvaluationItem.objects.filter(within("agreement__plan_id", plan_ids))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("agreement"),
+                order_by=[F("evaluation__held_on").desc(), F("evaluation__pk").desc()],
+            )
+        )
+        .filter(rank=1)
     )
-    statuses = agreements.annotate(status=latest_status).aggregate(
+    statuses = latest_items.aggregate(
         with_status=Count("pk", filter=Q(status__isnull=False)),
         done=Count("pk", filter=Q(status="done")),
     )
