@@ -189,7 +189,7 @@ class DashboardSnapshot(models.Model):
     key = models.CharField(max_length=64, unique=True)
     filters = models.JSONField(default=dict)
     language = models.CharField(max_length=10)
-    version = models.CharField(max_length=300, blank=True)  # the data the figures are of
+    version = models.CharField(max_length=64, blank=True)  # fingerprint of the data used
     payload = models.BinaryField(null=True)  # pickled (figures, charts), made by us only
     computed_at = models.DateTimeField(null=True)
     requested_at = models.DateTimeField(null=True)  # a refresh is queued or running

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(max_length=64, unique=True)),
                 ('filters', models.JSONField(default=dict)),
                 ('language', models.CharField(max_length=10)),
-                ('version', models.CharField(blank=True, max_length=300)),
+                ('version', models.CharField(blank=True, max_length=64)),
                 ('payload', models.BinaryField(null=True)),
                 ('computed_at', models.DateTimeField(null=True)),
                 ('requested_at', models.DateTimeField(null=True)),
