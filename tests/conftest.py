@@ -27,8 +27,7 @@ def pytest_runtest_call(item):
 def _test_settings(settings, tmp_path):
     # Fast hashing, and plain static storage (no collectstatic manifest in tests).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # No cache between requests, so query counts are those of the real work
-    # (tests of caching itself switch a cache on).
+    # No cache between requests, so query counts are those of the real work.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     settings.STORAGES = {
         **settings.STORAGES,

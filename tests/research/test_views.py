@@ -161,9 +161,9 @@ def test_first_visit_says_the_figures_are_being_computed(client, researcher, mon
     assert 'http-equiv="refresh"' not in response.content.decode()
 
 
-def test_changed_data_shows_the_older_figures_with_their_time_meanwhile(
-    client, researcher, regional_manager, organization, monkeypatch
-):
+def visit_after_a_change(client, researcher, regional_manager, organization, monkeypatch):
+    """Figures computed once; then the refresh waits for a worker and a case is added.
+    Returns the next visit's response and the queued refreshes."""
     from research import dashboard
     from tests import factories
 
@@ -172,7 +172,15 @@ def test_changed_data_shows_the_older_figures_with_their_time_meanwhile(
     client.get(reverse("research:dashboard"))  # computed at once
     monkeypatch.setattr(dashboard, "refresh_dashboard", tasks := QueuedTasks())
     factories.registered(regional_manager, organization)
-    response = client.get(reverse("research:dashboard"))
+    return client.get(reverse("research:dashboard")), tasks
+
+
+def test_changed_data_shows_the_older_figures_with_their_time_meanwhile(
+    client, researcher, regional_manager, organization, monkeypatch
+):
+    response, tasks = visit_after_a_change(
+        client, researcher, regional_manager, organization, monkeypatch
+    )
     assert response.context["s"]["referrals"] == 6  # the stored figures, not a wait
     assert "Nieuwere cijfers worden berekend" in response.content.decode()
     assert tasks.queued
@@ -181,16 +189,10 @@ def test_changed_data_shows_the_older_figures_with_their_time_meanwhile(
 def test_figures_are_recomputed_at_most_every_few_minutes(
     client, researcher, regional_manager, organization, monkeypatch, settings
 ):
-    from research import dashboard
-    from tests import factories
-
     settings.DASHBOARD_REFRESH_MINUTES = 5
-    load(FIXTURE)
-    client.force_login(researcher)
-    client.get(reverse("research:dashboard"))  # computed at once
-    monkeypatch.setattr(dashboard, "refresh_dashboard", tasks := QueuedTasks())
-    factories.registered(regional_manager, organization)
-    response = client.get(reverse("research:dashboard"))
+    response, tasks = visit_after_a_change(
+        client, researcher, regional_manager, organization, monkeypatch
+    )
     assert response.context["s"]["referrals"] == 6
     assert not tasks.queued  # computed less than 5 minutes ago
     assert "Deze cijfers zijn van" in response.content.decode()
