@@ -49,7 +49,10 @@ def referral_list(request):
     regions = Region.objects.all() if user.is_superuser else Region.objects.filter(users=user)
     organizations = Organization.objects.filter(region__in=regions)
     form = QueueFilterForm(request.GET or None, regions=regions, organizations=organizations)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # A tampered choice (only possible by editing the address) drops that filter, not
+    # the others: the valid fields' values are still in cleaned_data.
+    form.is_valid()
+    filters = form.cleaned_data if form.is_bound else {}
     queue = selectors.work_queue(user, **{k: v for k, v in filters.items() if v})
     # Count and page over ids only (from the queue index), then load the page's cases.
     page = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(

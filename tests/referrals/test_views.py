@@ -355,3 +355,12 @@ def test_queue_filters_and_flags(client, regional_manager, organization):
     assert "Geen conferentie na 8 weken" in html
     response = client.get(reverse("referrals:list"), {"q": "nieu"})
     assert [r["referral"].family_name for r in response.context["rows"]] == ["Nieuw"]
+
+
+def test_a_tampered_filter_drops_only_itself(client, regional_manager, organization):
+    factories.registered(regional_manager, organization, family_name="Jansen")
+    factories.registered(regional_manager, organization, family_name="De Vries")
+    client.force_login(regional_manager)
+    response = client.get(reverse("referrals:list"), {"q": "Jansen", "region": "abc"})
+    assert response.status_code == 200
+    assert [row["referral"].family_name for row in response.context["rows"]] == ["Jansen"]
