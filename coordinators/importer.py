@@ -3,6 +3,13 @@
 ``parse_pool`` checks every row first and reports every error with its row
 number; ``import_pool`` saves nothing when there is any error. Re-importing
 updates coordinators by ``code``.
+
+What an import may change depends on who runs it (:class:`ImportScope`): the
+administrator's command line follows INTERCHANGE.md to the letter (any region,
+regions created, e-mail addresses updated), a regional manager's upload only
+touches coordinators of her own regions and never an account's e-mail address
+or roles. No import turns an existing account into a coordinator: an e-mail
+address that already logs in someone else is refused.
 """
 
 import csv
@@ -12,12 +19,16 @@ from dataclasses import dataclass, field
 
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.forms import ValidationError
 from django.utils.translation import gettext as _
 
 from coordinators.models import Coordinator, Leave
+from ekc.accounts import send_account_invitation, user_change_email
 from ekc.languages import is_language_code
 from ekc.models import Region, User
+from ekc.rules import is_administrator, is_regional_manager
+from ekc.rules import region_ids as user_region_ids
 from referrals.models import Occasion
 
 REQUIRED = [
@@ -49,10 +60,57 @@ class PoolRow:
     occasions: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ImportScope:
+    """What one import may change."""
+
+    # The regions it may touch, by id; None means every region.
+    region_ids: frozenset | None
+    may_create_regions: bool
+    may_change_email: bool
+
+    @classmethod
+    def command_line(cls):
+        """The administrator's ``import_coordinators`` command (INTERCHANGE.md)."""
+        return cls(region_ids=None, may_create_regions=True, may_change_email=True)
+
+    @classmethod
+    def for_user(cls, user):
+        """The web upload: an administrator as on the command line but with the
+        regions that exist; a regional manager within her own regions only."""
+        if is_administrator(user):
+            return cls(region_ids=None, may_create_regions=False, may_change_email=True)
+        if is_regional_manager(user):
+            return cls(
+                region_ids=frozenset(user_region_ids(user)),
+                may_create_regions=False,
+                may_change_email=False,
+            )
+        raise ValueError("Only administrators and regional managers import a pool.")
+
+    def covers(self, region_id):
+        return self.region_ids is None or region_id in self.region_ids
+
+    def covers_any(self, region_ids):
+        # A coordinator without any region yet is the administrator's to place.
+        return self.region_ids is None or any(pk in self.region_ids for pk in region_ids)
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    line: int
+    code: str
+    old: str
+    new: str
+
+
 @dataclass
 class PoolParse:
     rows: list
     errors: list  # (row number, message); row 1 is the header
+    # Shown in the preview (and by the command) before the import is confirmed.
+    email_changes: list = field(default_factory=list)
+    new_regions: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -79,9 +137,22 @@ def _date(value, name, errors, line):
         return None
 
 
-def parse_pool(text):
-    """Read and check every row of the CSV ``text``; never touches the database."""
+def parse_pool(text, *, scope):
+    """Read and check every row of the CSV ``text`` against what ``scope`` allows.
+
+    Only reads the database; the result lists every error by row."""
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _parse_pool(reader, scope)
+    except csv.Error:
+        # A broken quote, or a field over the csv module's size limit.
+        return PoolParse(
+            rows=[],
+            errors=[(max(reader.line_num, 1), _("This row cannot be read as CSV."))],
+        )
+
+
+def _parse_pool(reader, scope):
     header = [name.strip() for name in (reader.fieldnames or [])]
     errors = []
     missing = [name for name in REQUIRED if name not in header]
@@ -178,44 +249,115 @@ def parse_pool(text):
                     occasions=occasions,
                 )
             )
-    _check_email_owners(rows, errors)
-    return PoolParse(rows=rows, errors=sorted(errors))
+    parsed = PoolParse(rows=rows, errors=errors)
+    _check_against_database(parsed, scope)
+    parsed.errors.sort()
+    return parsed
 
 
-def _check_email_owners(rows, errors):
-    """An email that already belongs to someone else's login cannot be taken over."""
-    by_email = {row.email: row for row in rows}
-    owners = User.objects.filter(email__in=by_email).select_related("coordinator_profile")
-    for user in owners:
-        row = by_email[user.email]
-        profile = getattr(user, "coordinator_profile", None)
-        if profile is not None and profile.code != row.code:
-            errors.append(
-                (
-                    row.line,
-                    _("%(email)s already belongs to coordinator %(code)s.")
-                    % {"email": user.email, "code": profile.code},
+def _check_against_database(parsed, scope):
+    """The rules that need the database: existing codes, e-mail owners, regions."""
+    rows = parsed.rows
+    existing = {
+        c.code: c
+        for c in Coordinator.objects.select_related("user")
+        .prefetch_related("user__regions")
+        .filter(code__in=[row.code for row in rows])
+    }
+    owners = {
+        user.email.lower(): user
+        for user in User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=[row.email for row in rows])
+        .select_related("coordinator_profile")
+    }
+    regions = {
+        region.name: region
+        for region in Region.objects.filter(name__in={row.region for row in rows})
+    }
+    errors, new_regions = parsed.errors, set()
+    for row in rows:
+        region = regions.get(row.region)
+        if region is None:
+            if scope.may_create_regions:
+                new_regions.add(row.region)
+            else:
+                errors.append(
+                    (row.line, _("There is no region %(name)s in EKC.") % {"name": row.region})
                 )
-            )
-        elif profile is None and (
-            user.is_superuser or user.is_referrer or user.is_regional_manager
-        ):
+        elif not scope.covers(region.pk):
             errors.append(
-                (
-                    row.line,
-                    _("%(email)s already belongs to another user of EKC.") % {"email": user.email},
-                )
+                (row.line, _("%(name)s is not one of your regions.") % {"name": row.region})
             )
+        coordinator = existing.get(row.code)
+        owner = owners.get(row.email)
+        if coordinator is not None:
+            _check_update(parsed, scope, row, coordinator, owner)
+        elif owner is not None:
+            profile = getattr(owner, "coordinator_profile", None)
+            if profile is not None:
+                message = _("%(email)s already belongs to coordinator %(code)s.") % {
+                    "email": row.email,
+                    "code": profile.code,
+                }
+            else:
+                message = _("%(email)s already belongs to another user of EKC.") % {
+                    "email": row.email
+                }
+            errors.append((row.line, message))
+    parsed.new_regions = sorted(new_regions)
+
+
+def _check_update(parsed, scope, row, coordinator, owner):
+    if not scope.covers_any(region.pk for region in coordinator.user.regions.all()):
+        parsed.errors.append(
+            (
+                row.line,
+                _("Coordinator %(code)s does not serve one of your regions.") % {"code": row.code},
+            )
+        )
+        return
+    if coordinator.user.email.lower() == row.email:
+        return
+    if not scope.may_change_email:
+        parsed.errors.append(
+            (
+                row.line,
+                _(
+                    "The email address of coordinator %(code)s is %(email)s. Only an "
+                    "administrator can change it."
+                )
+                % {"code": row.code, "email": coordinator.user.email},
+            )
+        )
+    elif owner is not None:
+        parsed.errors.append(
+            (
+                row.line,
+                _("%(email)s already belongs to another user of EKC.") % {"email": row.email},
+            )
+        )
+    else:
+        parsed.email_changes.append(
+            EmailChange(line=row.line, code=row.code, old=coordinator.user.email, new=row.email)
+        )
 
 
 @transaction.atomic
-def import_pool(parsed):
+def import_pool(parsed, *, scope):
     """Save a checked pool, creating or updating coordinators by code.
 
-    Returns (created, updated)."""
+    Checks the pool again inside the transaction (the database may have changed
+    since the preview). New coordinators get an invitation to set their password;
+    the old address of a changed e-mail is told. Returns (created, updated)."""
     if not parsed.ok:
         raise ValueError("The pool has errors; nothing is imported.")
-    regions = {}
+    _check_against_database(recheck := PoolParse(rows=parsed.rows, errors=[]), scope)
+    if recheck.errors or recheck.email_changes != parsed.email_changes:
+        raise ValueError("The pool no longer matches the database; check it again.")
+    regions = {
+        region.name: region
+        for region in Region.objects.filter(name__in={row.region for row in parsed.rows})
+    }
     created = updated = 0
     existing = {
         c.code: c
@@ -226,20 +368,26 @@ def import_pool(parsed):
     for row in parsed.rows:
         region = regions.get(row.region)
         if region is None:
-            region = regions[row.region] = Region.objects.get_or_create(name=row.region)[0]
+            region = regions[row.region] = Region.objects.create(name=row.region)
         coordinator = existing.get(row.code)
         if coordinator:
             user = coordinator.user
+            if user.email.lower() != row.email:
+                user_change_email(user=user, new_email=row.email)
+            user.first_name, user.last_name = row.first_name, row.last_name
+            user.save(update_fields=["first_name", "last_name"])
             updated += 1
         else:
-            user = User.objects.filter(email__iexact=row.email).first() or User(email=row.email)
-            created += 1
-        user.email = row.email
-        user.first_name, user.last_name = row.first_name, row.last_name
-        user.is_coordinator = True
-        if not user.pk:
+            user = User(
+                email=row.email,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                is_coordinator=True,
+            )
             user.set_unusable_password()
-        user.save()
+            user.save()
+            send_account_invitation(user)
+            created += 1
         user.regions.add(region)
         if coordinator is None:
             coordinator = Coordinator(user=user, code=row.code)

@@ -22,6 +22,8 @@ def manages_coordinator(user, coordinator):
 can_edit_coordinator = is_administrator | is_self | manages_coordinator
 can_view_pool = is_administrator | is_regional_manager
 can_import_coordinators = is_administrator | is_regional_manager
+# Sending a new invitation (a link to choose a password) to a coordinator.
+can_invite_coordinator = is_administrator | manages_coordinator
 
 
 @rules.predicate
@@ -32,6 +34,7 @@ def answers_assignment(user, assignment):
 rules.add_perm("coordinators.change_coordinator", can_edit_coordinator)
 rules.add_perm("coordinators.view_pool", can_view_pool)
 rules.add_perm("coordinators.import_coordinators", can_import_coordinators)
+rules.add_perm("coordinators.invite_coordinator", can_invite_coordinator)
 rules.add_perm("coordinators.answer_assignment", answers_assignment)
 
 

@@ -18,7 +18,8 @@ from coordinators.models import (
     DeclineReason,
     Leave,
 )
-from coordinators.rules import can_edit_coordinator
+from coordinators.rules import can_edit_coordinator, can_invite_coordinator
+from ekc.accounts import send_account_invitation
 from ekc.rules import require
 from referrals.lifecycle import CaseStatus, Transition
 from referrals.rules import can_manage_referral
@@ -208,3 +209,12 @@ def leave_add(*, coordinator, actor, start, end, note=""):
 def leave_remove(*, leave, actor):
     require(can_edit_coordinator(actor, leave.coordinator))
     leave.delete()
+
+
+def coordinator_invite(*, coordinator, actor):
+    """Send the coordinator a new link to choose a password (by email, after commit).
+
+    For coordinators who never logged in, or lost the first mail; the link of an
+    earlier invitation stays valid until it expires or is used."""
+    require(can_invite_coordinator(actor, coordinator))
+    send_account_invitation(coordinator.user)

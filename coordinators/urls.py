@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("coordinatoren/", views.pool, name="pool"),
     path("coordinatoren/importeren/", views.import_view, name="import"),
+    path("coordinatoren/<int:pk>/uitnodigen/", views.invite, name="invite"),
 ]

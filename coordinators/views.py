@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,10 +10,15 @@ from django.views.decorators.http import require_POST
 
 from coordinators import services
 from coordinators.forms import ConflictForm, DeclineForm, ImportForm, LeaveForm, ProfileForm
-from coordinators.importer import import_pool, parse_pool
+from coordinators.importer import ImportScope, import_pool, parse_pool
 from coordinators.matching import active_cases_filter, needs_interpreter, rank_coordinators
 from coordinators.models import Assignment, Coordinator, Leave
-from coordinators.rules import can_edit_coordinator, can_import_coordinators, can_view_pool
+from coordinators.rules import (
+    can_edit_coordinator,
+    can_import_coordinators,
+    can_invite_coordinator,
+    can_view_pool,
+)
 from ekc.rules import require
 from referrals.rules import can_manage_referral
 from referrals.services import TransitionError, has_consent
@@ -199,6 +205,23 @@ def pool(request):
     )
 
 
+@require_POST
+def invite(request, pk):
+    coordinator = get_object_or_404(
+        Coordinator.objects.select_related("user").prefetch_related("user__regions"), pk=pk
+    )
+    if not can_invite_coordinator(request.user, coordinator):
+        raise Http404
+    with transaction.atomic():
+        services.coordinator_invite(coordinator=coordinator, actor=request.user)
+    messages.success(
+        request,
+        _("%(name)s gets an email with a link to choose a password.")
+        % {"name": coordinator.user.get_full_name()},
+    )
+    return redirect("coordinators:pool")
+
+
 def import_view(request):
     """Upload a pool CSV, see a preview with every error, then confirm."""
     require(can_import_coordinators(request.user))
@@ -207,11 +230,13 @@ def import_view(request):
         if text is None:
             messages.error(request, _("The uploaded file has expired. Upload it again."))
             return redirect("coordinators:import")
-        parsed = parse_pool(text)
-        if not parsed.ok:
+        scope = ImportScope.for_user(request.user)
+        parsed = parse_pool(text, scope=scope)
+        try:
+            created, updated = import_pool(parsed, scope=scope)
+        except ValueError:
             messages.error(request, _("The file has errors; nothing has been imported."))
             return redirect("coordinators:import")
-        created, updated = import_pool(parsed)
         del request.session[IMPORT_SESSION_KEY]
         messages.success(
             request,
@@ -222,7 +247,7 @@ def import_view(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     parsed = None
     if request.method == "POST" and form.is_valid():
-        parsed = parse_pool(form.cleaned_data["file"])
+        parsed = parse_pool(form.cleaned_data["file"], scope=ImportScope.for_user(request.user))
         if parsed.ok:
             request.session[IMPORT_SESSION_KEY] = form.cleaned_data["file"]
     return render(request, "coordinators/import.html", {"form": form, "parsed": parsed})

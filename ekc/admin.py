@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from ekc.accounts import notify_email_changed
 from ekc.models import Organization, Region, User
 
 
@@ -100,6 +101,13 @@ class UserAdmin(DjangoUserAdmin):
         (_("Where"), {"fields": ["regions", "organization"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The old address hears of every change of a login's address.
+        if change and "email" in form.changed_data:
+            notify_email_changed(user=obj, old_email=form.initial["email"])
+
     add_fieldsets = [
         (
             None,

@@ -1,6 +1,8 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+from ekc.models import User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -19,3 +21,13 @@ class EmailAuthenticationForm(AuthenticationForm):
             "After 5 failed attempts the account is locked for a while."
         ),
     }
+
+
+class EkcPasswordResetForm(PasswordResetForm):
+    """Django's reset form, also for active accounts that never chose a password.
+
+    Django skips those (they might log in elsewhere), but in EKC every account logs
+    in here: an imported coordinator who lost the invitation starts this way."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ekc import import_views, views
+from ekc.forms import EkcPasswordResetForm
 
 admin.site.site_header = "EKC"
 admin.site.site_title = "EKC"
@@ -28,7 +29,11 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("wachtwoord-vergeten/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "wachtwoord-vergeten/",
+        auth_views.PasswordResetView.as_view(form_class=EkcPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "wachtwoord-vergeten/verstuurd/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -157,7 +157,7 @@ def test_pool_shows_own_region_only(client, regional_manager, other_regional_man
 
 def test_import_with_preview_then_confirm(client, regional_manager):
     client.force_login(regional_manager)
-    upload = SimpleUploadedFile("pool.csv", POOL_CSV.encode())
+    upload = SimpleUploadedFile("pool.csv", POOL_CSV.replace("Twente", "Overijssel").encode())
     preview = client.post(reverse("coordinators:import"), {"file": upload})
     assert preview.status_code == 200
     assert "2 coördinatoren staan klaar" in preview.content.decode()
