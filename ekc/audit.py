@@ -11,10 +11,11 @@ only administrators can read them (in the management site).
 """
 
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ekc.request_origin import client_address, client_port
 
 
 class AccessAction(models.TextChoices):
@@ -22,14 +23,6 @@ class AccessAction(models.TextChoices):
     PRINT = "print", _("printed")
     EXPORT = "export", _("exported")
     SEARCH = "search", _("found in a search")
-
-
-def _client_address(request):
-    # Behind the documented proxy the last X-Forwarded-For hop (added by our own
-    # proxy) is the client; without a proxy the header is not to be trusted.
-    forwarded = request.headers.get("X-Forwarded-For", "") if settings.BEHIND_TLS_PROXY else ""
-    address = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return address or None
 
 
 def _entry(request, obj, action, detail, content_type):
@@ -42,7 +35,8 @@ def _entry(request, obj, action, detail, content_type):
         action=LogEntry.Action.ACCESS,
         actor=user,
         actor_email=user.email if user else None,
-        remote_addr=_client_address(request),
+        remote_addr=client_address(request),
+        remote_port=client_port(request),
         additional_data={"access": str(action), "path": request.path, **(detail or {})},
     )
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from ekc.lockout import normalise_username
 from ekc.models import User
 
 
@@ -21,6 +22,10 @@ class EmailAuthenticationForm(AuthenticationForm):
             "After 5 failed attempts the account is locked for a while."
         ),
     }
+
+    def clean_username(self):
+        # One spelling of each login, for the password check and the lockout alike.
+        return normalise_username(self.cleaned_data.get("username"))
 
 
 class EkcPasswordResetForm(PasswordResetForm):

@@ -1,7 +1,10 @@
+from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+
+from ekc.request_origin import client_address, client_port
 
 
 class NoStoreForPersonalDataMiddleware:
@@ -34,3 +37,18 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class AuditlogMiddleware(BaseAuditlogMiddleware):
+    """django-auditlog's middleware with the one trusted client address and port.
+
+    The package takes the first X-Forwarded-For entry, which the client writes,
+    and passes any X-Forwarded-Port to the database (a 500 when out of range)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return client_port(request)

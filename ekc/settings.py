@@ -66,7 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # auditlog's own middleware, with the client address from ekc/request_origin.py.
+    "ekc.middleware.AuditlogMiddleware",
     "ekc.middleware.NoStoreForPersonalDataMiddleware",
     # Must be last: it turns a locked-out login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -163,16 +164,21 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failed logins (django-axes, database handler so that
-# parallel requests cannot slip past the limit).
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# parallel requests cannot slip past the limit). ekc/lockout.py explains the counts.
+AXES_HANDLER = "ekc.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=AXES_FAILURE_LIMIT)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=50)
+if min(AXES_FAILURE_LIMIT, AXES_ACCOUNT_FAILURE_LIMIT, AXES_ADDRESS_FAILURE_LIMIT) < 1:
+    raise ImproperlyConfigured("The AXES_*_FAILURE_LIMIT settings must be 1 or more.")
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-# Lock the account (username) after too many failures, and also any single address
-# that tries too many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The parameters axes records and clears; the handler counts them with their limits.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "ekc.lockout.axes_username"
+AXES_CLIENT_IP_CALLABLE = "ekc.request_origin.axes_client_address"
 
 # Sessions: an idle timeout, renewed on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
@@ -195,8 +201,11 @@ if BEHIND_TLS_PROXY:
     # The proxy sets X-Forwarded-Proto and X-Forwarded-For; the app server must
     # only be reachable through it (see README, "Production").
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# How many proxies of our own stand before the app, each appending its peer to
+# X-Forwarded-For (ekc/request_origin.py); 0 ignores the header.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_TLS_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

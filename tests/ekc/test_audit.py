@@ -25,7 +25,7 @@ def test_access_is_logged_with_who_what_when_and_where(regional_manager, region)
 
 
 def test_forwarded_for_is_ignored_when_not_behind_the_proxy(regional_manager, region, settings):
-    settings.BEHIND_TLS_PROXY = False
+    settings.TRUSTED_PROXY_COUNT = 0
     log_access(_request(regional_manager, HTTP_X_FORWARDED_FOR="6.6.6.6"), region)
     assert access_log_for(region).get().remote_addr == "10.1.2.3"
 
