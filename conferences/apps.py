@@ -12,6 +12,7 @@ class ConferencesConfig(AppConfig):
         from conferences import models
 
         auditlog.register(models.ContactMoment)
-        auditlog.register(models.Conference)
+        # The place may be the family's home: hidden in the history (ekc/audit.py).
+        auditlog.register(models.Conference, mask_fields=["address"])
         auditlog.register(models.Participant)
         auditlog.register(models.InformingProfessional)

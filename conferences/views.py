@@ -19,7 +19,7 @@ from conferences.forms import (
     ScheduleForm,
 )
 from conferences.models import Conference, ConferenceKind
-from conferences.rules import can_prepare, can_view_preparation
+from conferences.rules import can_prepare, can_view_network_details, can_view_preparation
 from ekc.audit import AccessAction, log_access
 from ekc.rules import require
 from referrals.models import NetworkMember
@@ -56,6 +56,7 @@ def preparation(request, pk, contact_form=None, member_form=None):
             "drawing": mark_safe(network_svg(referral, members, restorative=restorative)),  # noqa: S308 - built with escape()
             "legend": legend(members),
             "can_prepare": prepare,
+            "show_network_details": can_view_network_details(request.user, referral),
             "can_schedule": prepare and _schedulable_kinds(referral, conferences),
             "contact_form": contact_form or ContactForm(referral=referral),
             "member_form": member_form or MemberForm(restorative=restorative),

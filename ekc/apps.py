@@ -17,6 +17,7 @@ class EkcConfig(AppConfig):
             User,
             exclude_fields=["password", "last_login", "coordinator_profile"],
             m2m_fields={"regions"},
+            mask_fields=["phone"],
         )
         auditlog.register(Organization)
         auditlog.register(Region)

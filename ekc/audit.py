@@ -61,3 +61,13 @@ def log_access_many(request, objects, action=AccessAction.SEARCH, detail=None):
 def access_log_for(obj):
     """The access entries of one record, newest first."""
     return LogEntry.objects.get_for_object(obj).filter(action=LogEntry.Action.ACCESS)
+
+
+# Change history: fields that never appear in a diff, not even in part. The
+# history still shows that such a field changed, and whether it became empty.
+REDACTED = "[verborgen]"
+
+
+def redact(value):
+    """AUDITLOG_MASK_CALLABLE: hide the whole value (auditlog's default keeps half)."""
+    return value if value in ("", "None") else REDACTED

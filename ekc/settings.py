@@ -319,6 +319,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Audit (django-auditlog): JSON diffs, sensitive fields masked.
 AUDITLOG_STORE_JSON_CHANGES = True
+# Masked fields (mask_fields= at registration: safety notes, contact details) are
+# hidden entirely; see ekc/audit.py.
+AUDITLOG_MASK_CALLABLE = "ekc.audit.redact"
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 LOGGING = {

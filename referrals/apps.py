@@ -12,8 +12,10 @@ class ReferralsConfig(AppConfig):
         from referrals import models
 
         # Change history (field diffs, who, when) of everything the case records.
-        auditlog.register(models.Referral, exclude_fields=["version"])
+        # Contact details and safety notes are hidden entirely in the history: only
+        # the coordinator and the regional manager may read them (ekc/audit.py).
+        auditlog.register(models.Referral, exclude_fields=["version"], mask_fields=["address"])
         auditlog.register(models.MainPerson)
-        auditlog.register(models.InvolvedProfessional)
-        auditlog.register(models.NetworkMember)
+        auditlog.register(models.InvolvedProfessional, mask_fields=["contact"])
+        auditlog.register(models.NetworkMember, mask_fields=["phone", "email", "safety_note"])
         auditlog.register(models.Consent)

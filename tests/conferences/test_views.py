@@ -45,8 +45,11 @@ def test_preparation_page_access(client, request, scheduled_case, fixture, expec
     assert response.status_code == expected
     if expected == 200:
         html = response.content.decode()
-        assert "Niet samen met vader uitnodigen" in html
-        assert "06-00000000" in html
+        # Safety notes and contact details: the coordinator and the regional manager only.
+        shown = fixture in ("coordinator", "regional_manager")
+        assert ("Niet samen met vader uitnodigen" in html) is shown
+        assert ("06-00000000" in html) is shown
+        assert "Lid 0" in html
 
 
 def test_referrer_sees_the_schedule_but_not_safety_notes_or_contacts(
