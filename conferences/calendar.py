@@ -30,6 +30,11 @@ def conference_ics(conference, request):
         if conference.duration_minutes
         else DEFAULT_LENGTH
     )
+    try:
+        end = start + length
+    except OverflowError:
+        # A date at the end of the calendar, stored before forms bounded dates.
+        end = start
     place = conference.get_location_type_display()
     if conference.address:
         place = f"{place}: {conference.address}"
@@ -43,7 +48,7 @@ def conference_ics(conference, request):
         f"UID:conference-{conference.pk}@{request.get_host().split(':')[0]}",
         f"DTSTAMP:{_utc(timezone.now())}",
         f"DTSTART:{_utc(start)}",
-        f"DTEND:{_utc(start + length)}",
+        f"DTEND:{_utc(end)}",
         f"SUMMARY:{_text(conference.get_kind_display())} {conference.referral.reference}",
         f"LOCATION:{_text(place)}",
         f"DESCRIPTION:{_text(conference.referral.reference)}",

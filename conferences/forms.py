@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Attendance, ConferenceKind, ContactMethod, LocationType
+from ekc.forms import PlausibleDateField
 from ekc.languages import language_choices
 from referrals.forms import DATE_INPUT
 from referrals.models import Invitation, NetworkMember
@@ -13,7 +14,7 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class ContactForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    on = PlausibleDateField(label=_("Date"), widget=DATE_INPUT)
     member = forms.ModelChoiceField(
         label=_("With (network)"), queryset=NetworkMember.objects.none(), required=False
     )
@@ -97,7 +98,7 @@ class InvitationForm(forms.Form):
 
 class ScheduleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of conference"), choices=ConferenceKind.choices)
-    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    date = PlausibleDateField(label=_("Date"), widget=DATE_INPUT)
     time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
     location_type = forms.ChoiceField(label=_("Place"), choices=LocationType.choices)
     address = forms.CharField(label=_("Address"), required=False, max_length=300)
@@ -163,7 +164,7 @@ PHASES = [
 class ConferenceDayForm(forms.Form):
     """The day: the three phases, which professionals informed, and who came."""
 
-    held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    held_on = PlausibleDateField(label=_("Date"), widget=DATE_INPUT)
     information_start = forms.TimeField(label=_("Start"), widget=TIME_INPUT)
     information_end = forms.TimeField(label=_("End"), widget=TIME_INPUT)
     private_time_start = forms.TimeField(label=_("Start"), widget=TIME_INPUT)

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coordinators.models import Coordinator, DeclineReason, Leave
+from ekc.forms import PlausibleDateField
 from ekc.languages import language_choices
 from referrals.forms import DATE_INPUT
 from referrals.models import Occasion
@@ -18,6 +19,11 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
     )
+
+
+class ProposeForm(forms.Form):
+    # Which coordinators may be proposed is the service's to decide (matching rules).
+    coordinator = forms.ModelChoiceField(queryset=Coordinator.objects.select_related("user"))
 
 
 class ConflictForm(forms.Form):
@@ -66,6 +72,7 @@ class LeaveForm(forms.ModelForm):
         model = Leave
         fields = ["start", "end", "note"]
         widgets = {"start": DATE_INPUT, "end": DATE_INPUT}
+        field_classes = {"start": PlausibleDateField, "end": PlausibleDateField}
 
     def clean(self):
         cleaned = super().clean()

@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coordinators import services
-from coordinators.forms import ConflictForm, DeclineForm, ImportForm, LeaveForm, ProfileForm
+from coordinators.forms import (
+    ConflictForm,
+    DeclineForm,
+    ImportForm,
+    LeaveForm,
+    ProfileForm,
+    ProposeForm,
+)
 from coordinators.importer import ImportScope, import_pool, parse_pool
 from coordinators.matching import active_cases_filter, needs_interpreter, rank_coordinators
 from coordinators.models import Assignment, Coordinator, Leave
@@ -32,7 +39,11 @@ def match(request, pk):
     referral = get_referral_for(request.user, pk)
     require(can_manage_referral(request.user, referral))
     if request.method == "POST":
-        coordinator = get_object_or_404(Coordinator, pk=request.POST.get("coordinator"))
+        form = ProposeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a coordinator from the list."))
+            return redirect("coordinators:match", pk=pk)
+        coordinator = form.cleaned_data["coordinator"]
         try:
             services.assignment_propose(
                 referral=referral, coordinator=coordinator, actor=request.user

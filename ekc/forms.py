@@ -1,5 +1,8 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ekc.lockout import normalise_username
@@ -36,3 +39,39 @@ class EkcPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email):
         return User.objects.filter(email__iexact=email, is_active=True)
+
+
+def with_added_row(data, prefix):
+    """A copy of POST ``data`` with one more row in the formset ``prefix``.
+
+    A tampered row count is left alone: the formset then reports its own error
+    instead of the page breaking."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    count = data.get(key) or "0"
+    if count.isascii() and count.isdigit() and len(count) < 5:
+        data[key] = str(int(count) + 1)
+    return data
+
+
+class PlausibleDateField(forms.DateField):
+    """A date between 1900 and ten years from now: every date a form accepts.
+
+    Year 9999 passed the plain field, was mailed to a referrer and broke the
+    calendar file. Forms and row forms use this field for every date."""
+
+    EARLIEST = datetime.date(1900, 1, 1)
+    YEARS_AHEAD = 10
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        today = timezone.localdate()
+        latest = today.replace(year=today.year + self.YEARS_AHEAD, day=min(today.day, 28))
+        if not self.EARLIEST <= value <= latest:
+            raise forms.ValidationError(
+                _("Fill in a date between %(first)s and %(last)s."),
+                code="implausible_date",
+                params={"first": self.EARLIEST.year, "last": latest.year},
+            )

@@ -331,6 +331,10 @@ def validate_lines(lines):
         except json.JSONDecodeError as exc:
             result.errors.append((number, f"not valid JSON: {exc.msg}"))
             continue
+        except RecursionError:
+            # The JSON parser gives up on very deep nesting; no case is nested so.
+            result.errors.append((number, "not valid JSON: nested too deeply"))
+            continue
         errors = _check_case(data, coordinator_codes)
         reference = data.get("reference") if isinstance(data, dict) else None
         if isinstance(reference, str):

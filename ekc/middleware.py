@@ -1,5 +1,6 @@
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -52,3 +53,29 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
     @staticmethod
     def _get_remote_port(request):
         return client_port(request)
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in the address or a form is refused with a 400 page.
+
+    PostgreSQL cannot store or compare text with NUL, so a lookup with one (a
+    survey code, an admin filter) broke with a server error. Form fields refuse
+    it already; this covers the address, the query string and every form field.
+    Uploaded files may hold any byte and are left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or self._has_null(request.GET):
+            raise BadRequest("NUL character in the request")
+        if request.method == "POST" and self._has_null(request.POST):
+            raise BadRequest("NUL character in the form")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_null(query):
+        return any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in query.lists()
+        )

@@ -10,6 +10,7 @@ from ekc.forms import EkcPasswordResetForm
 admin.site.site_header = "EKC"
 admin.site.site_title = "EKC"
 
+handler400 = "ekc.views.error_400"
 handler403 = "ekc.views.error_403"
 handler404 = "ekc.views.error_404"
 

@@ -52,6 +52,10 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 

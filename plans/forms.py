@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ekc.forms import PlausibleDateField
 from ekc.languages import language_choices
 from ekc.models import OrganizationType
 from plans.models import (
@@ -93,7 +94,7 @@ AgreementFormSet = forms.formset_factory(AgreementForm, extra=1, max_num=200, ca
 
 
 class EvaluationDateForm(forms.Form):
-    due_on = forms.DateField(label=_("Evaluation date"), widget=DATE_INPUT, required=False)
+    due_on = PlausibleDateField(label=_("Evaluation date"), widget=DATE_INPUT, required=False)
 
 
 EvaluationDateFormSet = forms.formset_factory(EvaluationDateForm, extra=1, max_num=12)
@@ -135,7 +136,7 @@ class DecisionForm(forms.Form):
 
 
 class HelpForm(forms.Form):
-    started_on = forms.DateField(label=_("Help started on"), required=False, widget=DATE_INPUT)
+    started_on = PlausibleDateField(label=_("Help started on"), required=False, widget=DATE_INPUT)
     not_started_note = forms.CharField(label=_("Or: why not yet"), required=False, max_length=300)
 
     def clean_started_on(self):
@@ -152,7 +153,7 @@ class HelpForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    held_on = PlausibleDateField(label=_("Date"), widget=DATE_INPUT)
     present = forms.CharField(label=_("Who was there"), widget=forms.Textarea(attrs={"rows": 2}))
     note = forms.CharField(
         label=_("Short note"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access
+from ekc.forms import with_added_row
 from ekc.rules import region_ids, require
 from plans import services
 from plans.forms import (
@@ -130,11 +131,8 @@ def plan_edit(request, plan_pk):
         )
         return redirect("plans:plan", pk=referral.pk)
     if request.method == "POST":
-        data = request.POST.copy()
         add = request.POST.get("add_row")
-        if add in ("agreements", "dates"):
-            key = f"{add}-TOTAL_FORMS"
-            data[key] = str(int(data.get(key) or 0) + 1)
+        data = with_added_row(request.POST, add) if add in ("agreements", "dates") else request.POST
         form = PlanForm(data, request.FILES, instance=plan)
         agreements = AgreementFormSet(data, prefix="agreements")
         dates = EvaluationDateFormSet(data, prefix="dates")

@@ -3,6 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ekc.forms import PlausibleDateField, with_added_row
 from ekc.languages import language_choices
 from ekc.models import Organization, User
 from referrals.lifecycle import CaseStatus
@@ -98,6 +99,7 @@ class MainPersonForm(forms.ModelForm):
         model = MainPerson
         fields = ["name", "birth_date", "sex", "is_child", "lives_with"]
         widgets = {"birth_date": DATE_INPUT}
+        field_classes = {"birth_date": PlausibleDateField}
 
     def clean_birth_date(self):
         born = self.cleaned_data.get("birth_date")
@@ -146,9 +148,7 @@ FORMSETS = {
 def build_formsets(data=None, instance=None, add=None):
     """The three row lists of the referral form. ``add`` names one that gets an extra row."""
     if data is not None and add in FORMSETS:
-        data = data.copy()
-        key = f"{add}-TOTAL_FORMS"
-        data[key] = str(int(data.get(key) or 0) + 1)
+        data = with_added_row(data, add)
     formsets = {}
     for prefix, (model, form, title) in FORMSETS.items():
         extra = 1 if instance is None or not instance.pk else 0
@@ -163,6 +163,7 @@ class ConsentForm(forms.ModelForm):
         model = Consent
         fields = ["given_by", "given_on", "scope"]
         widgets = {"given_on": DATE_INPUT, "scope": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"given_on": PlausibleDateField}
 
     def clean_given_on(self):
         given_on = self.cleaned_data["given_on"]
@@ -224,6 +225,7 @@ class NonOfferForm(forms.ModelForm):
         model = NonOffer
         fields = ["decided_on", "occasion", "motivation"]
         widgets = {"decided_on": DATE_INPUT, "motivation": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"decided_on": PlausibleDateField}
 
     def clean_decided_on(self):
         day = self.cleaned_data["decided_on"]
@@ -233,12 +235,12 @@ class NonOfferForm(forms.ModelForm):
 
 
 class NonOfferFilterForm(forms.Form):
-    start = forms.DateField(
+    start = PlausibleDateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
-    end = forms.DateField(
+    end = PlausibleDateField(
         label=_("Until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),

@@ -2,14 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import ConferenceKind
+from ekc.forms import PlausibleDateField
 from ekc.models import OrganizationType, Region
 from referrals.forms import DATE_INPUT
 from referrals.models import Occasion
 
 
 class DashboardFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("Referred from"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("Referred until"), required=False, widget=DATE_INPUT)
+    date_from = PlausibleDateField(label=_("Referred from"), required=False, widget=DATE_INPUT)
+    date_to = PlausibleDateField(label=_("Referred until"), required=False, widget=DATE_INPUT)
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.none(), required=False
     )

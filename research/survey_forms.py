@@ -79,6 +79,8 @@ class InviteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    MAX_EMAILS = 100
+
     printed = forms.IntegerField(
         label=_("Printed invitations (for people without email)"),
         required=False,
@@ -88,7 +90,12 @@ class InviteForm(forms.Form):
 
     def clean_emails(self):
         lines = [line.strip() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
-        validator = forms.EmailField()
+        if len(lines) > self.MAX_EMAILS:
+            raise forms.ValidationError(
+                _("At most %(count)s email addresses at once.") % {"count": self.MAX_EMAILS}
+            )
+        # As long as the address column: a longer one is no address.
+        validator = forms.EmailField(max_length=254)
         for line in lines:
             try:
                 validator.clean(line)

@@ -80,7 +80,11 @@ def test_form_errors_keep_input(client, liaison):
     client.force_login(liaison)
     response = client.post(
         reverse("referrals:non_offer_create"),
-        {"decided_on": "2999-01-01", "occasion": "crisis", "motivation": "Geen netwerk bekend"},
+        {
+            "decided_on": str(timezone.localdate() + datetime.timedelta(days=7)),
+            "occasion": "crisis",
+            "motivation": "Geen netwerk bekend",
+        },
     )
     assert response.status_code == 200
     html = response.content.decode()

@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coordinators.models import Assignment
 from referrals.lifecycle import CaseStatus
@@ -7,6 +10,9 @@ from referrals.models import Referral
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+# In the future, yet a plausible date: the field's own rule must speak.
+NEXT_MONTH = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 
 
 @pytest.fixture
@@ -146,7 +152,7 @@ def test_bad_input_keeps_the_form_and_shows_dutch_errors(client, referrer):
     client.force_login(referrer)
     response = client.post(
         reverse("referrals:create"),
-        form_data(submit="1", bounds="", **{"main_persons-0-birth_date": "2999-01-01"}),
+        form_data(submit="1", bounds="", **{"main_persons-0-birth_date": NEXT_MONTH}),
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -262,7 +268,7 @@ def test_consent_form_errors_keep_input(client, regional_manager, organization):
     client.force_login(regional_manager)
     response = client.post(
         reverse("referrals:consent", args=[referral.pk]),
-        {"given_by": "Vader", "given_on": "2999-01-01", "scope": "Delen"},
+        {"given_by": "Vader", "given_on": NEXT_MONTH, "scope": "Delen"},
     )
     assert response.status_code == 200
     assert "Toestemming kan niet in de toekomst gegeven zijn." in response.content.decode()
