@@ -125,6 +125,7 @@ def member_edit(request, pk, member_pk):
         )
         messages.success(request, _("Saved."))
         return redirect(reverse("conferences:preparation", args=[pk]) + "#network")
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "network_member"})
     return render(
         request,
         "conferences/member_form.html",
@@ -238,6 +239,7 @@ def conference_change(request, conference_pk):
         )
         messages.success(request, _("The conference has been changed."))
         return redirect(reverse("conferences:preparation", args=[referral.pk]) + "#schedule")
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "conference_change"})
     return render(
         request,
         "conferences/schedule.html",
@@ -262,6 +264,8 @@ def _conference(request, conference_pk, check):
 def ics(request, conference_pk):
     """The conference as a calendar file, for everyone who may see the case."""
     conference, referral = _conference(request, conference_pk, check=lambda u, r: True)
+    # The place may be the family's home.
+    log_access(request, referral, AccessAction.EXPORT, detail={"page": "calendar_file"})
     response = HttpResponse(
         conference_ics(conference, request), content_type="text/calendar; charset=utf-8"
     )
@@ -294,6 +298,7 @@ def conference_day(request, conference_pk):
         else:
             messages.success(request, _("The conference day has been saved. Well done!"))
             return redirect("conferences:preparation", pk=referral.pk)
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "conference_day"})
     return render(
         request,
         "conferences/day.html",

@@ -26,6 +26,7 @@ from coordinators.rules import (
     can_invite_coordinator,
     can_view_pool,
 )
+from ekc.audit import AccessAction, log_access
 from ekc.rules import require
 from referrals.rules import can_manage_referral
 from referrals.services import TransitionError, has_consent
@@ -58,6 +59,7 @@ def match(request, pk):
         )
         return redirect("referrals:detail", pk=pk)
     candidates = rank_coordinators(referral)
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "match"})
     return render(
         request,
         "coordinators/match.html",
@@ -130,6 +132,7 @@ def decline(request, pk):
         else:
             messages.success(request, _("You said no. The regional manager has been told."))
         return redirect("home")
+    log_access(request, assignment.referral, AccessAction.VIEW, detail={"page": "decline"})
     return render(request, "coordinators/decline.html", {"assignment": assignment, "form": form})
 
 

@@ -23,6 +23,48 @@ class AccessAction(models.TextChoices):
     PRINT = "print", _("printed")
     EXPORT = "export", _("exported")
     SEARCH = "search", _("found in a search")
+    # Shown as a row of a list (a work queue, a home page): apart from "viewed", so a
+    # family's own view of its log is not flooded by work-queue listings.
+    LIST = "list", _("listed")
+
+
+# Kinds of access that only show a case among others, not the case itself.
+LISTING = frozenset({AccessAction.SEARCH, AccessAction.LIST})
+
+
+def _actor_context(request):
+    """Who acted, as they stood at the moment of access (NEN 7513), once per request.
+
+    Roles and organisation change over time; the log keeps them as they were.
+    "acting_for" is on whose behalf the actor works: their organisation, or the
+    regions they serve for Eigen Kracht, or EKC itself."""
+    cached = getattr(request, "_ekc_actor_context", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    context = {}
+    if user.is_authenticated:
+        organization = user.organization.name if user.organization_id else ""
+        regions = (
+            sorted(user.regions.values_list("name", flat=True))
+            if user.is_regional_manager or user.is_coordinator
+            else []
+        )
+        if organization:
+            acting_for = organization
+        elif regions:
+            acting_for = "Eigen Kracht " + ", ".join(regions)
+        else:
+            acting_for = "EKC"
+        context = {
+            "actor_name": user.get_full_name(),
+            "roles": [str(role) for role in user.roles],
+            "organisation": organization,
+            "regions": regions,
+            "acting_for": acting_for,
+        }
+    request._ekc_actor_context = context
+    return context
 
 
 def _entry(request, obj, action, detail, content_type):
@@ -37,7 +79,12 @@ def _entry(request, obj, action, detail, content_type):
         actor_email=user.email if user else None,
         remote_addr=client_address(request),
         remote_port=client_port(request),
-        additional_data={"access": str(action), "path": request.path, **(detail or {})},
+        additional_data={
+            "access": str(action),
+            "path": request.path,
+            **_actor_context(request),
+            **(detail or {}),
+        },
     )
 
 
@@ -47,14 +94,16 @@ def log_access(request, obj, action=AccessAction.VIEW, detail=None):
     _entry(request, obj, action, detail, content_type).save()
 
 
-def log_access_many(request, objects, action=AccessAction.SEARCH, detail=None):
-    """Record access to several records at once (a list page or search): one query."""
-    objects = list(objects)
+def log_access_many(request, objects, action=AccessAction.LIST, detail=None):
+    """Record access to several records at once (a list page or search): one query
+    per 1,000 records."""
+    objects = list({(type(obj), obj.pk): obj for obj in objects}.values())
     if not objects:
         return
     content_types = ContentType.objects.get_for_models(*objects)
     LogEntry.objects.bulk_create(
-        [_entry(request, obj, action, detail, content_types[obj]) for obj in objects]
+        [_entry(request, obj, action, detail, content_types[obj]) for obj in objects],
+        batch_size=1000,
     )
 
 

@@ -106,3 +106,11 @@ def home_work(user):
             .order_by("-status_changed_at")[:10]
         )
     return work
+
+
+def cases_on_home(work):
+    """The cases the home page shows by name, for the access log."""
+    cases = [assignment.referral for assignment in work.get("proposals", [])]
+    cases += work.get("my_cases", []) + work.get("org_cases", [])
+    cases += [moment.plan.referral for moment in work.get("due_evaluations", [])]
+    return cases

@@ -7,18 +7,21 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ekc.audit import AccessAction, log_access_many
 from ekc.forms import EmailAuthenticationForm
-from ekc.selectors import home_work, role_cards_for
+from ekc.selectors import cases_on_home, home_work, role_cards_for
 
 
 def home(request):
     """The landing page after login: who you are, a card per role, and your work."""
+    work = home_work(request.user)
+    log_access_many(request, cases_on_home(work), AccessAction.LIST, detail={"page": "home"})
     return render(
         request,
         "ekc/home.html",
         {
             "role_cards": role_cards_for(request.user),
-            "work": home_work(request.user),
+            "work": work,
             "today": timezone.localdate(),
         },
     )

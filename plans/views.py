@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ekc.audit import AccessAction, log_access
+from ekc.audit import AccessAction, log_access, log_access_many
 from ekc.forms import with_added_row
 from ekc.rules import region_ids, require
 from plans import services
@@ -61,10 +61,12 @@ def plan_page(request, pk, version=None, decision_form=None):
             raise Http404
     else:
         plan = plans[0] if plans else None
-    if plan is not None:
-        log_access(
-            request, referral, AccessAction.VIEW, detail={"page": "plan", "version": plan.version}
-        )
+    log_access(
+        request,
+        referral,
+        AccessAction.VIEW,
+        detail={"page": "plan", "version": plan.version if plan else None},
+    )
     user = request.user
     is_current = bool(plan and plans and plan.pk == plans[0].pk)
     decision = getattr(plan, "decision", None) if plan else None
@@ -321,6 +323,7 @@ def evaluate(request, plan_pk):
             return redirect("conferences:schedule", pk=referral.pk)
         messages.success(request, _("The evaluation is saved."))
         return redirect("plans:plan", pk=referral.pk)
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "evaluation"})
     return render(
         request, "plans/evaluate.html", {"plan": plan, "referral": referral, "form": form}
     )
@@ -338,6 +341,7 @@ def case_close(request, pk):
         else:
             messages.success(request, _("The case is closed."))
         return redirect("referrals:detail", pk=pk)
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "close"})
     return render(request, "plans/close.html", {"referral": referral, "form": form})
 
 
@@ -362,4 +366,7 @@ def waiting_help(request):
         {"agreement": a, "days": (today - timezone.localdate(a.plan.decision.decided_at)).days}
         for a in requests[:500]
     ]
+    log_access_many(
+        request, {row["agreement"].plan.referral for row in rows}, detail={"page": "waiting_help"}
+    )
     return render(request, "plans/waiting_help.html", {"rows": rows})

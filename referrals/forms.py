@@ -67,9 +67,13 @@ class ReferralForm(forms.ModelForm):
             if not user.is_superuser:
                 organizations = organizations.filter(region__users=user)
             self.fields["organization"].queryset = organizations
-            self.fields["referrer"].queryset = User.objects.filter(
-                is_referrer=True, is_active=True, organization__in=organizations
-            ).order_by("last_name", "first_name")
+            self.fields["referrer"].queryset = (
+                User.objects.filter(
+                    is_referrer=True, is_active=True, organization__in=organizations
+                )
+                .select_related("organization")
+                .order_by("last_name", "first_name")
+            )
             self.fields["referrer"].label_from_instance = lambda u: (
                 f"{u.get_full_name()} ({u.organization})"
             )

@@ -69,8 +69,11 @@ def referral_list(request):
         }
         for referral in cases
     ]
+    # Every row shown is in the access log: as a search result, or as listed.
     if filters.get("q"):
         log_access_many(request, cases, AccessAction.SEARCH, detail={"query": filters["q"]})
+    else:
+        log_access_many(request, cases, AccessAction.LIST, detail={"page": "work_queue"})
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -148,6 +151,8 @@ def _render_form(request, form, formsets, referral, added=None, is_manager=None)
     user = request.user
     if is_manager is None:
         is_manager = user.is_regional_manager or user.is_superuser
+    if referral is not None:
+        log_access(request, referral, AccessAction.VIEW, detail={"page": "edit"})
     return render(
         request,
         "referrals/form.html",
@@ -311,6 +316,7 @@ def _reason_page(
         else:
             messages.success(request, success)
         return redirect("referrals:detail", pk=pk)
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "reason"})
     return render(
         request,
         "referrals/reason.html",
@@ -374,6 +380,7 @@ def consent_add(request, pk):
         services.consent_record(referral=referral, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The family's consent has been recorded."))
         return redirect(reverse("referrals:detail", args=[pk]) + "#consent")
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "consent"})
     return render(
         request,
         "referrals/consent_form.html",

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from conferences.models import ConferenceStatus
 from conferences.rules import can_view_preparation
+from ekc.audit import AccessAction, log_access
 from referrals.services import TransitionError
 from referrals.views import get_referral_for
 from research import surveys
@@ -96,6 +97,7 @@ def survey_admin(request, pk):
             messages.success(request, _("%(n)s invitations made.") % {"n": len(created)})
             return redirect("research:survey_admin", pk=pk)
     invitations = list(referral.survey_invitations.order_by("created_at", "pk"))
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "surveys"})
     return render(
         request,
         "research/survey_admin.html",
@@ -123,6 +125,7 @@ def survey_print(request, pk):
         for invitation in invitations
         if not invitation.is_expired
     ]
+    log_access(request, referral, AccessAction.PRINT, detail={"page": "survey_letters"})
     return render(request, "research/survey_print.html", {"referral": referral, "sheets": sheets})
 
 
@@ -141,4 +144,5 @@ def survey_paper(request, pk):
         else:
             messages.success(request, _("The paper questionnaire has been saved."))
         return redirect("research:survey_admin", pk=pk)
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "survey_paper"})
     return render(request, "research/survey_paper.html", {"referral": referral, "form": form})

@@ -93,7 +93,27 @@ def test_searching_is_access_logged_per_case_found(client, case, regional_manage
     client.force_login(regional_manager)
     client.get(reverse("referrals:list"), {"q": "jans"})
     entry = access_log_for(case).get()
-    assert entry.additional_data == {"access": "search", "path": "/aanmeldingen/", "query": "jans"}
+    assert entry.additional_data == {
+        "access": "search",
+        "path": "/aanmeldingen/",
+        "query": "jans",
+        # Who acted, as they stood then (NEN 7513).
+        "actor_name": "Manager Test",
+        "roles": ["regional_manager"],
+        "organisation": "",
+        "regions": ["Overijssel"],
+        "acting_for": "Eigen Kracht Overijssel",
+    }
+
+
+def test_the_work_queue_without_a_search_logs_its_rows_as_listed(
+    client, case, regional_manager
+):
+    from ekc.audit import access_log_for
+
+    client.force_login(regional_manager)
+    client.get(reverse("referrals:list"))
+    assert access_log_for(case).get().additional_data["access"] == "list"
 
 
 def test_case_page_shows_timeline(client, case, regional_manager):
