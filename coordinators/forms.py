@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +86,10 @@ class LeaveForm(forms.ModelForm):
         return cleaned
 
 
+# Characters no CSV text holds (all control characters but tab, line feed and return).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
@@ -97,8 +103,17 @@ class ImportForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         try:
-            return upload.read().decode("utf-8-sig")
+            text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(
                 _("The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.")
             ) from None
+        if CONTROL_CHARACTERS.search(text):
+            # Text, but not a spreadsheet's: a binary file that happens to be valid UTF-8.
+            raise forms.ValidationError(
+                _(
+                    "The file holds characters that are not text. "
+                    "Save it as 'CSV UTF-8' and try again."
+                )
+            )
+        return text

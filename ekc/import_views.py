@@ -6,7 +6,6 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from ekc.interchange import import_lines, validate_lines
 from ekc.rules import is_administrator
+from ekc.uploads import delete_file
 
 SESSION_KEY = "registrations_import_file"
+# Uploads waiting for their confirmation, in the private storage.
+IMPORT_FOLDER = "imports"
 MAX_BYTES = 200 * 1024 * 1024
 
 
@@ -36,24 +38,30 @@ def _lines(name):
 
 
 def import_registrations(request):
+    """Upload (checked at once, kept in the private storage until confirmed), then
+    confirm (checked again and imported). The stored upload is deleted after the
+    confirmation whatever happens, when it has errors, when checking it fails, and
+    when a newer upload replaces it; ``clean_uploads`` removes what a killed process
+    left behind."""
     if not is_administrator(request.user):
         raise PermissionDenied
     storage = storages["private"]
     if request.method == "POST" and "confirm" in request.POST:
-        name = request.session.get(SESSION_KEY)
+        name = request.session.pop(SESSION_KEY, None)
         if not name or not storage.exists(name):
             messages.error(request, _("The uploaded file has expired. Upload it again."))
             return redirect("import_registrations")
         try:
-            validation = validate_lines(lambda: _lines(name))
-        except UnicodeDecodeError:
-            validation = None
-        if validation is None or not validation.ok:
-            messages.error(request, _("The file has errors; nothing has been imported."))
-            return redirect("import_registrations")
-        created, skipped = import_lines(validation, actor=request.user)
-        storage.delete(name)
-        del request.session[SESSION_KEY]
+            try:
+                validation = validate_lines(lambda: _lines(name))
+            except UnicodeDecodeError:
+                validation = None
+            if validation is None or not validation.ok:
+                messages.error(request, _("The file has errors; nothing has been imported."))
+                return redirect("import_registrations")
+            created, skipped = import_lines(validation, actor=request.user)
+        finally:
+            delete_file(name)
         messages.success(
             request,
             _("%(created)s cases imported; %(skipped)s were already there.")
@@ -64,17 +72,25 @@ def import_registrations(request):
     validation = None
     decode_error = False
     if request.method == "POST" and form.is_valid():
+        # Streamed to disk in chunks: a large file is never held in memory.
         name = storage.save(
-            f"imports/{secrets.token_hex(16)}.jsonl", ContentFile(form.cleaned_data["file"].read())
+            f"{IMPORT_FOLDER}/{secrets.token_hex(16)}.jsonl", form.cleaned_data["file"]
         )
+        keep = False
         try:
-            validation = validate_lines(lambda: _lines(name))
-        except UnicodeDecodeError:
-            decode_error = True
-        if validation is not None and validation.ok:
+            try:
+                validation = validate_lines(lambda: _lines(name))
+            except UnicodeDecodeError:
+                decode_error = True
+            keep = validation is not None and validation.ok
+        finally:
+            if not keep:
+                delete_file(name)
+        if keep:
+            previous = request.session.get(SESSION_KEY)
+            if previous and previous != name:
+                delete_file(previous)
             request.session[SESSION_KEY] = name
-        else:
-            storage.delete(name)
     return render(
         request,
         "ekc/import_registrations.html",

@@ -260,6 +260,14 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 # The largest scan of a written plan that can be uploaded.
 PLAN_SCAN_MAX_BYTES = env.int("PLAN_SCAN_MAX_BYTES", default=10 * 1024 * 1024)
+# A scan that is a PDF has at most this many pages; one that is a photo at most this
+# many pixels (Pillow itself refuses images of more than about 89 million pixels).
+PLAN_SCAN_MAX_PAGES = env.int("PLAN_SCAN_MAX_PAGES", default=50)
+PLAN_SCAN_MAX_PIXELS = env.int("PLAN_SCAN_MAX_PIXELS", default=40_000_000)
+if PLAN_SCAN_MAX_PAGES < 1 or not 1 <= PLAN_SCAN_MAX_PIXELS <= 89_000_000:
+    raise ImproperlyConfigured(
+        "PLAN_SCAN_MAX_PAGES must be 1 or more, PLAN_SCAN_MAX_PIXELS from 1 to 89000000."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Case files (scans of plans): outside the web root, served only through views

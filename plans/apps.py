@@ -8,8 +8,15 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_delete
 
-        from plans import models
+        from plans import models, scans
+
+        # Housekeeping, no rule: a plan deleted, also along with its case or its
+        # conference, leaves no scan behind once the deletion has committed.
+        post_delete.connect(
+            scans.on_plan_deleted, sender=models.FamilyPlan, dispatch_uid="plan_scan_file"
+        )
 
         # The plan's reverse one-to-one (its decision) is left out: auditlog would
         # fetch it on every save of a plan.

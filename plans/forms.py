@@ -16,21 +16,8 @@ from plans.models import (
     OutcomeCode,
     UnmetBound,
 )
+from plans.scans import check_scan, stored_name
 from referrals.forms import DATE_INPUT
-
-# The file types a scan may have, recognised by their first bytes (not their name).
-SCAN_SIGNATURES = {
-    b"%PDF-": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
-
-
-def scan_content_type(head):
-    for signature, content_type in SCAN_SIGNATURES.items():
-        if head.startswith(signature):
-            return content_type
-    return None
 
 
 class PlanForm(forms.ModelForm):
@@ -48,6 +35,14 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["written_language"].choices = language_choices()
+        self.fields["scan"].help_text = _(
+            "A PDF of at most %(pages)s pages, or a JPEG or PNG photo of at most "
+            "%(megapixels)s megapixels; at most %(mb)s MB."
+        ) % {
+            "pages": settings.PLAN_SCAN_MAX_PAGES,
+            "megapixels": settings.PLAN_SCAN_MAX_PIXELS // 1_000_000,
+            "mb": settings.PLAN_SCAN_MAX_BYTES // 2**20,
+        }
 
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")
@@ -58,10 +53,8 @@ class PlanForm(forms.ModelForm):
                 _("The file is larger than %(mb)s MB.")
                 % {"mb": settings.PLAN_SCAN_MAX_BYTES // 2**20}
             )
-        head = scan.read(16)
-        scan.seek(0)
-        if scan_content_type(head) is None:
-            raise forms.ValidationError(_("Upload a PDF, JPEG or PNG file."))
+        kind = check_scan(scan)  # opens it: PDF, JPEG or PNG, or a ValidationError
+        scan.name = stored_name(kind)
         return scan
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from conferences.models import ConferenceKind, ConferenceStatus
 from ekc.rules import require
+from ekc.uploads import delete_file
 from plans import notifications
 from plans.models import (
     Agreement,
@@ -33,6 +34,7 @@ from plans.rules import (
     can_record_help,
     can_write_plan,
 )
+from plans.scans import delete_scan_after_commit
 from referrals.lifecycle import CaseStatus, Transition
 from referrals.services import TransitionError, lock_case, record_event, transition
 
@@ -74,12 +76,35 @@ def plan_start(*, referral, actor):
     return plan
 
 
-@transaction.atomic
-def plan_save(*, plan, actor, fields, agreements, evaluation_dates):
-    """Save a draft: the plan's own fields, its agreements in order, its evaluation dates.
+def plan_save(*, plan, actor, fields, agreements, evaluation_dates, scan=None):
+    """Save a draft: the plan's own fields, its agreements in order, its evaluation dates,
+    and its scan: ``scan`` None keeps it, False removes it, a file checked by
+    ``PlanForm`` replaces it.
 
-    A submitted plan is frozen: nothing in it can change.
+    A submitted plan is frozen: nothing in it can change. A scan that is replaced or
+    removed is deleted from disk once the change has committed; when saving fails,
+    the file just stored is deleted again.
     """
+    stored = []
+    try:
+        with transaction.atomic():
+            return _plan_save(
+                plan=plan,
+                actor=actor,
+                fields=fields,
+                agreements=agreements,
+                evaluation_dates=evaluation_dates,
+                scan=scan,
+                stored=stored,
+            )
+    except BaseException:
+        # Rolled back: no row points to the new file (its name is new and unique).
+        for name in stored:
+            delete_file(name)
+        raise
+
+
+def _plan_save(*, plan, actor, fields, agreements, evaluation_dates, scan, stored):
     referral = lock_case(plan.referral)
     require(can_write_plan(actor, referral))
     plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
@@ -90,7 +115,18 @@ def plan_save(*, plan, actor, fields, agreements, evaluation_dates):
     for name in PLAN_FIELDS:
         if name in fields:
             setattr(plan, name, fields[name])
-    plan.save(update_fields=[name for name in PLAN_FIELDS if name in fields])
+    update_fields = [name for name in PLAN_FIELDS if name in fields]
+    if scan is not None:
+        old_scan = plan.scan.name
+        if scan:
+            plan.scan.save(scan.name, scan, save=False)  # writes the file to the storage
+            stored.append(plan.scan.name)
+        else:
+            plan.scan = ""
+        update_fields.append("scan")
+        if old_scan:
+            delete_scan_after_commit(old_scan)
+    plan.save(update_fields=update_fields)
     plan.agreements.all().delete()
     Agreement.objects.bulk_create(
         [

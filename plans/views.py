@@ -18,7 +18,6 @@ from plans.forms import (
     EvaluationForm,
     HelpForm,
     PlanForm,
-    scan_content_type,
 )
 from plans.models import Agreement, CarriedBy, EvaluationDecision, FamilyPlan
 from plans.pdf import agreements_by_domain, render_plan_pdf
@@ -30,6 +29,7 @@ from plans.rules import (
     can_view_plan,
     can_write_plan,
 )
+from plans.scans import served_type
 from referrals.lifecycle import CaseStatus
 from referrals.services import TransitionError
 from referrals.views import get_referral_for
@@ -151,10 +151,6 @@ def plan_edit(request, plan_pk):
             if "submit" in request.POST and not rows:
                 messages.error(request, _("A plan needs at least one agreement."))
             else:
-                form.save(commit=False)
-                if "scan" in form.changed_data:
-                    plan.scan = form.cleaned_data["scan"] or ""
-                    plan.save(update_fields=["scan"])
                 try:
                     services.plan_save(
                         plan=plan,
@@ -162,6 +158,8 @@ def plan_edit(request, plan_pk):
                         fields={k: form.cleaned_data[k] for k in services.PLAN_FIELDS},
                         agreements=rows,
                         evaluation_dates=days,
+                        # A new file (checked by the form), False when cleared.
+                        scan=form.cleaned_data["scan"] if "scan" in form.changed_data else None,
                     )
                     if "submit" in request.POST:
                         services.plan_submit(plan=plan, actor=request.user)
@@ -263,7 +261,7 @@ def plan_scan(request, plan_pk):
     if not plan.scan:
         raise Http404
     handle = plan.scan.open("rb")
-    content_type = scan_content_type(handle.read(16)) or "application/octet-stream"
+    kind = served_type(plan.scan.name, handle.read(16))
     handle.seek(0)
     log_access(
         request,
@@ -271,12 +269,16 @@ def plan_scan(request, plan_pk):
         AccessAction.VIEW,
         detail={"document": "plan scan", "version": plan.version},
     )
-    return FileResponse(
+    response = FileResponse(
         handle,
-        content_type=content_type,
+        content_type=kind.content_type if kind else "application/octet-stream",
         as_attachment=True,
-        filename=f"plan-{referral.reference}-scan",
+        filename=f"plan-{referral.reference}-scan{kind.extension if kind else ''}",
     )
+    # Uploaded content: the browser must never guess another type (the middleware
+    # sets this too; a scan keeps it whatever the settings say).
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

@@ -1,10 +1,12 @@
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from PIL import Image
 
 from coordinators.models import Assignment, Coordinator, Leave
 from referrals.lifecycle import CaseStatus
@@ -209,3 +211,33 @@ def test_import_command_refuses_a_file_with_errors(tmp_path):
         call_command("import_coordinators", str(path), stdout=io.StringIO(), stderr=err)
     assert "row 4" in err.getvalue()
     assert not Coordinator.objects.exists()
+
+
+def _png_named_csv():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _zip_named_csv():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("pool.csv", POOL_CSV)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [_png_named_csv(), _zip_named_csv(), b"\x00\x01\x02" + POOL_CSV.encode()],
+    ids=["png", "zip", "binary"],
+)
+def test_a_pool_file_that_is_no_csv_text_is_refused(client, regional_manager, content):
+    client.force_login(regional_manager)
+    response = client.post(
+        reverse("coordinators:import"), {"file": SimpleUploadedFile("pool.csv", content)}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="error_1_id_file"' in html
+    assert not Coordinator.objects.exists()
+    assert "confirm" not in html
