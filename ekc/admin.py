@@ -117,3 +117,29 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+
+class _KeptRecordsMixin:
+    """Login records are evidence: readable, never changed or deleted here."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _keep_login_records():
+    # django-axes registers its admin classes on import; replace the two that hold
+    # the login history with read-only ones. (Lockouts themselves, AccessAttempt,
+    # stay deletable: that is how an administrator lifts a lock.)
+    from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
+    from axes.models import AccessFailureLog, AccessLog
+
+    for model, base in ((AccessLog, AccessLogAdmin), (AccessFailureLog, AccessFailureLogAdmin)):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        admin.site.register(model, type(base.__name__, (_KeptRecordsMixin, base), {}))
+
+
+_keep_login_records()

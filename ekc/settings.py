@@ -39,13 +39,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # ekc before auditlog and axes: its commands and admin take precedence
+    # (auditlogflush is refused in production; login records cannot be deleted).
+    "ekc",
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "django_tasks_db",
     "axes",
-    "ekc",
     "referrals",
     "coordinators",
     "conferences",
@@ -180,6 +182,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "ekc.lockout.axes_username"
 AXES_CLIENT_IP_CALLABLE = "ekc.request_origin.axes_client_address"
+# Failed logins are kept as a login history beside the successful ones (read-only
+# in the management site), up to 1,000 per account.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # Sessions: an idle timeout, renewed on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)

@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from ekc.audit import AccessAction, log_access
+from ekc.audit import AccessAction, log_access, log_access_to_rows
 from ekc.db_routers import research_reads
 from ekc.models import Region
 from ekc.rules import region_ids
+from referrals.models import Referral
 from research import datasets
 from research.dashboard import snapshot_for
 from research.export import export_records
@@ -18,7 +19,7 @@ from research.forms import DashboardFilterForm
 from research.models import ReportStatus, ResearchReport
 from research.report import build_report
 from research.rules import can_export_research, can_view_research, limited_to_own_regions
-from research.stats import Filters, compute, filters_to_json
+from research.stats import Filters, cohort, compute, filters_to_json
 
 
 def _filters_for(request):
@@ -62,14 +63,13 @@ def export(request, what, fmt):
     if fmt not in EXPORTS.get(what, ()):
         raise Http404
     _form, filters, _own = _filters_for(request)
+    detail = {"export": what, "format": fmt, "filters": request.GET.urlencode()}
     with research_reads():
         body = _export_body(what, fmt, filters)
-    log_access(
-        request,
-        request.user,
-        AccessAction.EXPORT,
-        detail={"export": what, "format": fmt, "filters": request.GET.urlencode()},
-    )
+        cases = [] if what == "aggregates" else list(cohort(filters).values_list("pk", "reference"))
+    log_access(request, request.user, AccessAction.EXPORT, detail={**detail, "cases": len(cases)})
+    # Case-level data, even pseudonymised, is in each case's own access log too.
+    log_access_to_rows(request, Referral, cases, AccessAction.EXPORT, detail=detail)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="ekc-{what}-{stamp}.{fmt}"'

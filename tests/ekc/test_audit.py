@@ -66,3 +66,47 @@ def test_administrators_cannot_change_or_delete_log_entries(client, admin_user, 
     client.post(f"/beheer/auditlog/logentry/{entry.pk}/change/", {"object_repr": "x"})
     entry.refresh_from_db()
     assert entry.object_repr == "Overijssel"
+
+
+def test_auditlogflush_is_refused_outside_development(regional_manager, region, settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    log_access(_request(regional_manager), region)
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="kept"):
+        call_command("auditlogflush", "--yes")
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 1
+
+
+def test_login_records_cannot_be_deleted_in_the_management_site(client, admin_user):
+    from axes.models import AccessFailureLog, AccessLog
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    client.post(reverse("login"), {"username": "admin@ekc.test", "password": "wrong"})
+    client.post(reverse("login"), {"username": "admin@ekc.test", "password": PASSWORD})
+    success, failure = AccessLog.objects.get(), AccessFailureLog.objects.get()
+    for model, record in ((AccessLog, success), (AccessFailureLog, failure)):
+        name = model._meta.model_name
+        delete = reverse(f"admin:axes_{name}_delete", args=[record.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+        bulk = client.post(
+            reverse(f"admin:axes_{name}_changelist"),
+            {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
+        )
+        assert bulk.status_code in (200, 302)
+    assert AccessLog.objects.count() == 1
+    assert AccessFailureLog.objects.count() == 1
+
+
+def test_log_entries_cannot_be_deleted_in_the_management_site(client, admin_user, region):
+    from django.urls import reverse
+
+    log_access(_request(admin_user), region)
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    client.force_login(admin_user)
+    url = reverse("admin:auditlog_logentry_delete", args=[entry.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert LogEntry.objects.filter(pk=entry.pk).exists()

@@ -106,9 +106,7 @@ def test_searching_is_access_logged_per_case_found(client, case, regional_manage
     }
 
 
-def test_the_work_queue_without_a_search_logs_its_rows_as_listed(
-    client, case, regional_manager
-):
+def test_the_work_queue_without_a_search_logs_its_rows_as_listed(client, case, regional_manager):
     from ekc.audit import access_log_for
 
     client.force_login(regional_manager)

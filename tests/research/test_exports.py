@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ekc.interchange import import_lines, validate_lines
+from referrals.models import Referral
 from tests.research.test_stats import FIXTURE
 
 pytestmark = pytest.mark.django_db
@@ -86,10 +87,24 @@ def test_case_level_csv_is_pseudonymised_and_filtered(client, researcher):
 def test_every_export_is_access_logged(client, researcher):
     client.force_login(researcher)
     client.get(url("cases", "csv"), {"occasion": "crisis"}, REMOTE_ADDR="10.9.8.7")
-    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    entries = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+    entry = entries.get(content_type__model="user")
     assert entry.actor == researcher and entry.remote_addr == "10.9.8.7"
     assert entry.additional_data["export"] == "cases"
     assert entry.additional_data["filters"] == "occasion=crisis"
+    # Which cases the file held: one entry in each exported case's own log.
+    crisis = Referral.objects.filter(occasion="crisis")
+    assert entry.additional_data["cases"] == crisis.count() == 1
+    per_case = entries.filter(content_type__model="referral")
+    assert {int(e.object_pk) for e in per_case} == set(crisis.values_list("pk", flat=True))
+    assert per_case.get().additional_data["access"] == "export"
+
+
+def test_an_aggregate_export_names_no_case(client, researcher):
+    client.force_login(researcher)
+    client.get(url("aggregates", "csv"))
+    entries = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+    assert list(entries.values_list("content_type__model", flat=True)) == ["user"]
 
 
 def test_unknown_format_is_404(client, researcher):
