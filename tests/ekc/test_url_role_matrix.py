@@ -1,0 +1,202 @@
+"""Every URL pattern, as every role and as outsiders, with ids of objects they may not reach.
+
+One case (with its assignment, network, conference, plan, agreement, survey
+invitation, leave and research report) belongs to Overijssel, Bureau Jeugdzorg
+and coordinator C001. For every URL pattern, filled with that case's ids:
+
+- an outsider (a manager of another region, a referrer of another organisation, a
+  coordinator not on the case, a user without a role) gets 403, 404 or 405 on
+  every case page, for GET and for POST, and a POST changes nothing at all;
+- no outsider sees the family's personal data on any page;
+- nobody gets a server error.
+
+A new URL pattern is in this walk automatically; its arguments must be known
+below, or the walk fails.
+"""
+
+import hashlib
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from coordinators.models import Leave
+from research import surveys
+from research.models import ResearchReport
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+INSIDERS = ["admin_user", "regional_manager", "coordinator", "referrer", "liaison", "researcher"]
+OUTSIDERS = ["other_regional_manager", "other_referrer", "other_coordinator", "no_role_user"]
+SECRETS = ["Yilmaz", "Oma Ayse", "06-0000000", "Tante Esra"]
+
+# Pages that are not about one case: an outsider may open them (200), but they
+# must not show the case. Everything else with the case's ids is closed to outsiders.
+NOT_CASE_PAGES = {
+    "home",
+    "profile",
+    "ping",
+    "healthz",
+    "logout",
+    "set_language",
+    "login",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "referrals:list",
+    "referrals:create",
+    "referrals:non_offers",
+    "referrals:non_offer_create",
+    "coordinators:availability",
+    "coordinators:pool",
+    "coordinators:import",
+    "research:dashboard",
+    "research:export",
+    "research:report_request",
+    "research:survey_code",
+    "plans:waiting_help",
+    "import_registrations",
+}
+# Token pages anyone may open with the token (the survey): the token is the key.
+TOKEN_PAGES = {"research:survey"}
+# Untouched by this walk: the database fingerprint ignores the logs themselves.
+LOG_MODELS = {
+    "auditlog.logentry",
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "axes.accessattemptexpiration",
+}
+
+
+def _patterns(patterns=None, namespace="", prefix=""):
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _patterns(entry.url_patterns, ns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+PATTERNS = sorted({(name, tuple(sorted(entry.pattern.converters))) for name, entry in _patterns()})
+
+
+@pytest.fixture
+def world(regional_manager, organization, coordinator, referrer, liaison, admin_user):
+    plan = factories.submitted_plan(
+        regional_manager, organization, coordinator.coordinator_profile, referrer=referrer
+    )
+    referral = plan.referral
+    factories.network(referral, coordinator, size=2)
+    conference = referral.conferences.get()
+    (invitation,) = surveys.invitations_create(
+        conference=conference, actor=coordinator, respondent="family", emails=["oma@example.nl"]
+    )
+    leave = Leave.objects.create(
+        coordinator=coordinator.coordinator_profile,
+        start="2030-01-01",
+        end="2030-01-10",
+    )
+    report = ResearchReport.objects.create(requested_by=admin_user, filters={})
+    return {
+        "pk": referral.pk,
+        "plan_pk": plan.pk,
+        "member_pk": referral.network_members.first().pk,
+        "conference_pk": conference.pk,
+        "agreement_pk": plan.agreements.first().pk,
+        "version": plan.version,
+        "token": invitation.token,
+        "assignment_pk": referral.assignments.get().pk,
+        "coordinator_pk": coordinator.coordinator_profile.pk,
+        "leave_pk": leave.pk,
+        "report_pk": report.pk,
+    }
+
+
+def _kwargs(name, params, world):
+    """The arguments of URL ``name`` filled with the world's ids (None: not this walk's)."""
+    if name.startswith("admin:"):
+        return None  # the management site: administrators only, tested in tests/ekc
+    special = {
+        "coordinators:accept": {"pk": world["assignment_pk"]},
+        "coordinators:decline": {"pk": world["assignment_pk"]},
+        "coordinators:withdraw": {"pk": world["assignment_pk"]},
+        "coordinators:invite": {"pk": world["coordinator_pk"]},
+        "coordinators:leave_delete": {"pk": world["leave_pk"]},
+        "research:report": {"pk": world["report_pk"]},
+        "research:report_download": {"pk": world["report_pk"]},
+        "research:export": {"what": "cases", "fmt": "csv"},
+        "password_reset_confirm": {"uidb64": "x", "token": "x"},
+    }
+    if name in special:
+        return special[name]
+    missing = set(params) - set(world)
+    assert not missing, f"{name}: say how to fill {missing} in this test"
+    return {param: world[param] for param in params}
+
+
+def _fingerprint():
+    """A digest of every row of every model but the logs."""
+    digest = hashlib.sha256()
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.label_lower):
+        if model._meta.label_lower in LOG_MODELS or not model._meta.managed:
+            continue
+        rows = model._default_manager.order_by("pk").values_list()
+        digest.update(f"{model._meta.label_lower}{list(rows)}".encode())
+    return digest.hexdigest()
+
+
+def _shown(response):
+    if response.streaming:
+        return ""
+    return response.content.decode("utf-8", "replace")
+
+
+def test_outsiders_reach_nothing_and_change_nothing(client, request, world):
+    problems = []
+    for name, params in PATTERNS:
+        kwargs = _kwargs(name, params, world)
+        if kwargs is None:
+            continue
+        url = reverse(name, kwargs=kwargs)
+        closed = name not in NOT_CASE_PAGES | TOKEN_PAGES
+        for fixture in OUTSIDERS:
+            client.force_login(request.getfixturevalue(fixture))
+            before = _fingerprint() if closed else None
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                status = response.status_code
+                leaked = [secret for secret in SECRETS if secret in _shown(response)]
+                if status >= 500 or leaked or (closed and status not in (403, 404, 405)):
+                    problems.append(f"{method.upper()} {url} as {fixture}: {status} {leaked}")
+            if closed and _fingerprint() != before:
+                problems.append(f"POST {url} as {fixture} changed data")
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_role_gets_an_answer_never_a_server_error(client, request, world):
+    # The insiders' empty POSTs may move the case on; every answer must still be < 500.
+    problems = []
+    for name, params in PATTERNS:
+        kwargs = _kwargs(name, params, world)
+        if kwargs is None:
+            continue
+        url = reverse(name, kwargs=kwargs)
+        for fixture in INSIDERS:
+            client.force_login(request.getfixturevalue(fixture))
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status >= 500:
+                    problems.append(f"{method.upper()} {url} as {fixture}: {status}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_walk_covers_every_url_pattern():
+    names = {name for name, _ in PATTERNS}
+    assert {"referrals:detail", "plans:decide", "conferences:day", "research:survey"} <= names
+    assert len(names) == len(list(_patterns()))
