@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coordinators.models import Coordinator, DeclineReason, Leave
+from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField
 from ekc.languages import language_choices
 from referrals.forms import DATE_INPUT
@@ -39,7 +40,7 @@ class ConflictForm(forms.Form):
         ).select_related("user")
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(GuardedFormMixin, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages you speak"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -67,7 +68,7 @@ class ProfileForm(forms.ModelForm):
         return value
 
 
-class LeaveForm(forms.ModelForm):
+class LeaveForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Leave
         fields = ["start", "end", "note"]

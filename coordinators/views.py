@@ -26,6 +26,7 @@ from coordinators.rules import (
     can_invite_coordinator,
     can_view_pool,
 )
+from ekc.editing import StaleEdit, refuse_stale, submit_once
 from ekc.rules import require
 from referrals.rules import can_manage_referral
 from referrals.services import TransitionError, has_consent
@@ -147,6 +148,7 @@ def withdraw(request, pk):
     return redirect("referrals:detail", pk=referral.pk)
 
 
+@submit_once
 def availability(request):
     """A coordinator keeps their languages, capacity, experience and leave up to date."""
     coordinator = getattr(request.user, "coordinator_profile", None)
@@ -158,18 +160,26 @@ def availability(request):
     leave_form = LeaveForm(request.POST if "add_leave" in request.POST else None)
     if request.method == "POST":
         if "save_profile" in request.POST and profile_form.is_valid():
-            services.coordinator_update_profile(
-                coordinator=coordinator, actor=request.user, **profile_form.cleaned_data
-            )
-            messages.success(request, _("Your details have been saved."))
-            return redirect("coordinators:availability")
-        if "add_leave" in request.POST and leave_form.is_valid():
+            try:
+                services.coordinator_update_profile(
+                    coordinator=coordinator,
+                    actor=request.user,
+                    version=profile_form.read_version,
+                    **profile_form.cleaned_data,
+                )
+            except StaleEdit as stale:
+                refuse_stale(profile_form, stale, url=request.path)
+            else:
+                messages.success(request, _("Your details have been saved."))
+                return redirect("coordinators:availability")
+        elif "add_leave" in request.POST and leave_form.is_valid():
             services.leave_add(
                 coordinator=coordinator, actor=request.user, **leave_form.cleaned_data
             )
             messages.success(request, _("Your leave has been saved. You get no new cases then."))
             return redirect("coordinators:availability")
-        messages.error(request, _("Not saved yet: check the fields marked in red."))
+        else:
+            messages.error(request, _("Not saved yet: check the fields marked in red."))
     leaves = coordinator.leaves.filter(end__gte=timezone.localdate())
     return render(
         request,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import ConferenceKind, ConferenceStatus
+from ekc.editing import bump_version_or_refuse
 from ekc.rules import require
 from plans import notifications
 from plans.models import (
@@ -75,10 +76,12 @@ def plan_start(*, referral, actor):
 
 
 @transaction.atomic
-def plan_save(*, plan, actor, fields, agreements, evaluation_dates):
+def plan_save(*, plan, actor, version, fields, agreements, evaluation_dates):
     """Save a draft: the plan's own fields, its agreements in order, its evaluation dates.
 
-    A submitted plan is frozen: nothing in it can change.
+    A submitted plan is frozen: nothing in it can change. ``version`` is the draft's
+    ``edit_version`` the form was read at: when someone else saved it since, raises
+    ``StaleEdit`` and saves nothing.
     """
     referral = lock_case(plan.referral)
     require(can_write_plan(actor, referral))
@@ -87,6 +90,7 @@ def plan_save(*, plan, actor, fields, agreements, evaluation_dates):
         raise TransitionError(
             _("This plan has been submitted and cannot change. Make a new version.")
         )
+    plan.edit_version = bump_version_or_refuse(FamilyPlan, plan.pk, version, field="edit_version")
     for name in PLAN_FIELDS:
         if name in fields:
             setattr(plan, name, fields[name])
@@ -213,14 +217,19 @@ def days_from_conference_to_decision(plan):
 
 
 @transaction.atomic
-def help_record(*, agreement, actor, started_on=None, not_started_note=""):
-    """The referrer or liaison records when requested help began, or why not yet."""
+def help_record(*, agreement, actor, version, started_on=None, not_started_note=""):
+    """The referrer or liaison records when requested help began, or why not yet.
+
+    ``version`` is the agreement's version the form was read at: when someone else
+    recorded the help since, raises ``StaleEdit`` and saves nothing.
+    """
     referral = lock_case(agreement.plan.referral)
     require(can_record_help(actor, referral))
     if agreement.carried_by != CarriedBy.PROFESSIONAL:
         raise ValueError("Only a request to a professional organisation has help to start.")
     if started_on and started_on > timezone.localdate():
         raise ValueError("Help cannot have started in the future.")
+    agreement.version = bump_version_or_refuse(Agreement, agreement.pk, version)
     agreement.help_started_on = started_on
     agreement.help_not_started_note = "" if started_on else not_started_note.strip()
     agreement.save(update_fields=["help_started_on", "help_not_started_note"])

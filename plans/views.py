@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access
+from ekc.editing import OUT_OF_DATE, OnceForm, StaleEdit, refuse_stale, submit_once
 from ekc.forms import with_added_row
 from ekc.rules import region_ids, require
 from plans import services
@@ -109,9 +110,13 @@ def plan_version(request, pk, version):
 
 
 @require_POST
+@submit_once
 def plan_start(request, pk):
     referral = get_referral_for(request.user, pk)
     require(can_write_plan(request.user, referral))
+    if not OnceForm(request.POST).is_valid():
+        messages.error(request, OUT_OF_DATE)
+        return redirect("plans:plan", pk=pk)
     try:
         plan = services.plan_start(referral=referral, actor=request.user)
     except TransitionError as exc:
@@ -150,28 +155,33 @@ def plan_edit(request, plan_pk):
                 messages.error(request, _("A plan needs at least one agreement."))
             else:
                 form.save(commit=False)
-                if "scan" in form.changed_data:
-                    plan.scan = form.cleaned_data["scan"] or ""
-                    plan.save(update_fields=["scan"])
                 try:
                     services.plan_save(
                         plan=plan,
                         actor=request.user,
+                        version=form.read_version,
                         fields={k: form.cleaned_data[k] for k in services.PLAN_FIELDS},
                         agreements=rows,
                         evaluation_dates=days,
                     )
+                    # After the save that won: a refused save stores no scan either.
+                    if "scan" in form.changed_data:
+                        plan.scan = form.cleaned_data["scan"] or ""
+                        plan.save(update_fields=["scan"])
                     if "submit" in request.POST:
                         services.plan_submit(plan=plan, actor=request.user)
                         messages.success(
                             request, _("The plan has been sent to the referrer for a decision.")
                         )
                         return redirect("plans:plan", pk=referral.pk)
+                except StaleEdit as stale:
+                    refuse_stale(form, stale, url=reverse("plans:plan", args=[referral.pk]))
                 except TransitionError as exc:
                     messages.error(request, str(exc))
                     return redirect("plans:plan", pk=referral.pk)
-                messages.success(request, _("The plan has been saved."))
-                return redirect("plans:edit", plan_pk=plan.pk)
+                else:
+                    messages.success(request, _("The plan has been saved."))
+                    return redirect("plans:edit", plan_pk=plan.pk)
         else:
             messages.error(request, _("Not saved yet: check the fields marked in red."))
     else:
@@ -202,9 +212,13 @@ def plan_edit(request, plan_pk):
 
 
 @require_POST
+@submit_once
 def plan_new_version(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
     require(can_write_plan(request.user, referral))
+    if not OnceForm(request.POST).is_valid():
+        messages.error(request, OUT_OF_DATE)
+        return redirect("plans:plan", pk=referral.pk)
     try:
         new = services.plan_new_version(plan=plan, actor=request.user)
     except TransitionError as exc:
@@ -218,6 +232,7 @@ def plan_new_version(request, plan_pk):
 
 
 @require_POST
+@submit_once
 def plan_decide(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
     require(can_decide_plan(request.user, referral))
@@ -284,15 +299,27 @@ def help_record(request, agreement_pk):
     )
     referral = get_referral_for(request.user, agreement.plan.referral_id)
     require(can_record_help(request.user, referral))
-    form = HelpForm(request.POST)
+    form = HelpForm(request.POST, record=agreement)
+    saved_at = reverse("plans:plan", args=[referral.pk]) + f"#agreement-{agreement.pk}"
     if form.is_valid():
-        services.help_record(agreement=agreement, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(reverse("plans:plan", args=[referral.pk]) + f"#agreement-{agreement.pk}")
+        try:
+            services.help_record(
+                agreement=agreement,
+                actor=request.user,
+                version=form.read_version,
+                **form.cleaned_data,
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale, url=saved_at)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(saved_at)
+    return render(
+        request, "plans/help.html", {"referral": referral, "agreement": agreement, "form": form}
+    )
 
 
+@submit_once
 def evaluate(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
     require(can_evaluate(request.user, referral))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from coordinators.models import Assignment, Coordinator, Leave
 from referrals.lifecycle import CaseStatus
 from tests import factories
+from tests.forms import hidden_fields, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +118,10 @@ def test_decline_needs_a_reason(client, regional_manager, organization, coordina
 
 def test_coordinator_updates_availability_and_leave(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(
-        reverse("coordinators:availability"),
+    url = reverse("coordinators:availability")
+    response = post_form(
+        client,
+        url,
         {
             "save_profile": "1",
             "languages": ["nl", "ar"],
@@ -129,15 +132,20 @@ def test_coordinator_updates_availability_and_leave(client, coordinator):
     assert response.status_code == 302
     profile = Coordinator.objects.get(user=coordinator)
     assert (profile.languages, profile.max_active_cases) == (["nl", "ar"], 3)
-    bad = client.post(
-        reverse("coordinators:availability"),
+    bad = post_form(
+        client,
+        url,
         {"add_leave": "1", "start": "2030-05-10", "end": "2030-05-01", "note": "Vakantie"},
+        button="add_leave",
     )
     assert "Het verlof moet eindigen op of na de eerste dag." in bad.content.decode()
     assert 'value="Vakantie"' in bad.content.decode()
     client.post(
-        reverse("coordinators:availability"),
-        {"add_leave": "1", "start": "2030-05-01", "end": "2030-05-10"},
+        url,
+        {
+            **hidden_fields(bad, url, button="add_leave"),
+            **{"add_leave": "1", "start": "2030-05-01", "end": "2030-05-10"},
+        },
     )
     assert Leave.objects.filter(coordinator=profile).count() == 1
 

@@ -11,6 +11,7 @@ from conferences.models import Conference
 from ekc.models import User
 from research.models import SurveyInvitation
 from tests import factories
+from tests.forms import post_form
 from tests.referrals.test_views import form_data
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +44,15 @@ def test_a_tampered_row_count_on_the_plan_form_keeps_the_form(
 ):
     referral = factories.held(regional_manager, organization, coordinator.coordinator_profile)
     client.force_login(coordinator)
-    client.post(reverse("plans:start", args=[referral.pk]))
+    post_form(
+        client,
+        reverse("plans:plan", args=[referral.pk]),
+        {},
+        action=reverse("plans:start", args=[referral.pk]),
+    )
     plan = referral.plans.get()
-    response = client.post(
+    response = post_form(
+        client,
         reverse("plans:edit", args=[plan.pk]),
         {
             "contingency": "Tante vangt op",
