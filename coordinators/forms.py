@@ -22,7 +22,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(GuardedFormMixin, forms.Form):
     # Which coordinators may be proposed is the service's to decide (matching rules).
     coordinator = forms.ModelChoiceField(queryset=Coordinator.objects.select_related("user"))
 

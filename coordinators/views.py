@@ -26,7 +26,7 @@ from coordinators.rules import (
     can_invite_coordinator,
     can_view_pool,
 )
-from ekc.editing import StaleEdit, refuse_stale, submit_once
+from ekc.editing import OUT_OF_DATE, StaleEdit, refuse_stale, submit_once
 from ekc.rules import require
 from referrals.rules import can_manage_referral
 from referrals.services import TransitionError, has_consent
@@ -35,6 +35,7 @@ from referrals.views import get_referral_for
 IMPORT_SESSION_KEY = "coordinator_import_csv"
 
 
+@submit_once
 def match(request, pk):
     """The ranked, eligible coordinators for a case; the manager proposes one."""
     referral = get_referral_for(request.user, pk)
@@ -42,7 +43,12 @@ def match(request, pk):
     if request.method == "POST":
         form = ProposeForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Choose a coordinator from the list."))
+            messages.error(
+                request,
+                OUT_OF_DATE
+                if form.non_field_errors()
+                else _("Choose a coordinator from the list."),
+            )
             return redirect("coordinators:match", pk=pk)
         coordinator = form.cleaned_data["coordinator"]
         try:

@@ -100,7 +100,6 @@ def plan_page(request, pk, version=None, decision_form=None):
             "evaluations": plan.evaluations.prefetch_related("items").select_related("recorded_by")
             if plan
             else [],
-            "help_form": HelpForm(),
         },
     )
 

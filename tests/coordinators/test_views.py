@@ -29,7 +29,8 @@ def test_manager_sees_ranking_and_proposes(client, regional_manager, organizatio
     page = client.get(reverse("coordinators:match", args=[referral.pk]))
     assert [c.coordinator.code for c in page.context["candidates"]] == ["C801", "C802"]
     assert "spreekt tr" in page.content.decode()
-    client.post(reverse("coordinators:match", args=[referral.pk]), {"coordinator": speaker.pk})
+    url = reverse("coordinators:match", args=[referral.pk])
+    client.post(url, {**hidden_fields(page, url, button="coordinator"), "coordinator": speaker.pk})
     assert Assignment.objects.get(referral=referral).coordinator == speaker
 
 
@@ -39,11 +40,12 @@ def test_ranking_without_consent_warns_and_cannot_propose(
     referral = factories.registered(regional_manager, organization, with_consent=False)
     c = factories.coordinator(region, "C803")
     client.force_login(regional_manager)
-    html = client.get(reverse("coordinators:match", args=[referral.pk])).content.decode()
-    assert "De toestemming van de familie is nog niet vastgelegd" in html
-    response = client.post(
-        reverse("coordinators:match", args=[referral.pk]), {"coordinator": c.pk}, follow=True
-    )
+    url = reverse("coordinators:match", args=[referral.pk])
+    page = client.get(url)
+    assert "De toestemming van de familie is nog niet vastgelegd" in page.content.decode()
+    # The button is disabled; a forced POST is refused all the same.
+    fields = hidden_fields(page, url, button="coordinator")
+    response = client.post(url, {**fields, "coordinator": c.pk}, follow=True)
     assert "Leg eerst de toestemming van de familie vast" in response.content.decode()
     assert not Assignment.objects.exists()
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from conferences.calendar import conference_ics
 from conferences.models import Conference
+from ekc.editing import new_form_token
 from ekc.models import User
 from research.models import SurveyInvitation
 from tests import factories
@@ -23,7 +24,7 @@ def test_a_coordinator_that_is_not_a_number_is_refused_kindly(
     referral = factories.registered(regional_manager, organization)
     client.force_login(regional_manager)
     url = reverse("coordinators:match", args=[referral.pk])
-    response = client.post(url, {"coordinator": "abc"}, follow=True)
+    response = client.post(url, {"form_token": new_form_token(), "coordinator": "abc"}, follow=True)
     assert response.status_code == 200
     assert "Kies een coördinator uit de lijst." in response.content.decode()
     assert not referral.assignments.exists()
