@@ -192,7 +192,7 @@ class FormSubmission(models.Model):
 
     token = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    result_url = models.CharField(max_length=500, blank=True)
+    result_url = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self):
