@@ -13,6 +13,6 @@ class ConferencesConfig(AppConfig):
 
         auditlog.register(models.ContactMoment)
         # The place may be the family's home: hidden in the history (ekc/audit.py).
-        auditlog.register(models.Conference, mask_fields=["address"])
+        auditlog.register(models.Conference, exclude_fields=["version"], mask_fields=["address"])
         auditlog.register(models.Participant)
         auditlog.register(models.InformingProfessional)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Attendance, ConferenceKind, ContactMethod, LocationType
+from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField
 from ekc.languages import language_choices
 from referrals.forms import DATE_INPUT
@@ -13,7 +14,7 @@ from referrals.models import Invitation, NetworkMember
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ContactForm(forms.Form):
+class ContactForm(GuardedFormMixin, forms.Form):
     on = PlausibleDateField(label=_("Date"), widget=DATE_INPUT)
     member = forms.ModelChoiceField(
         label=_("With (network)"), queryset=NetworkMember.objects.none(), required=False
@@ -49,7 +50,7 @@ class ContactForm(forms.Form):
         return cleaned
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(GuardedFormMixin, forms.ModelForm):
     language = forms.ChoiceField(label=_("Language"), required=False)
 
     class Meta:
@@ -92,11 +93,11 @@ class MemberForm(forms.ModelForm):
         return cleaned
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(GuardedFormMixin, forms.Form):
     invitation = forms.ChoiceField(choices=Invitation.choices)
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(GuardedFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of conference"), choices=ConferenceKind.choices)
     date = PlausibleDateField(label=_("Date"), widget=DATE_INPUT)
     time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)

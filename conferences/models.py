@@ -112,6 +112,8 @@ class Conference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Optimistic locking for edits: a save with a stale version is refused (ekc/editing.py).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["starts_at", "pk"]

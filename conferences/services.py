@@ -22,6 +22,7 @@ from conferences.models import (
     Participant,
 )
 from conferences.rules import can_prepare
+from ekc.editing import bump_version_or_refuse
 from ekc.rules import require
 from referrals.lifecycle import CaseStatus, Transition
 from referrals.models import Invitation, NetworkMember
@@ -70,8 +71,12 @@ def contact_log(*, referral, actor, on, method, minutes, member=None, profession
 
 
 @transaction.atomic
-def member_save(*, referral, actor, member=None, **fields):
-    """Add someone to the network, or change them. Excluding needs a reason."""
+def member_save(*, referral, actor, member=None, version=None, **fields):
+    """Add someone to the network, or change them. Excluding needs a reason.
+
+    A change needs the ``version`` of ``member`` it was made on; raises ``StaleEdit``
+    (nothing saved) when someone else changed them since.
+    """
     referral = lock_case(referral)
     require(can_prepare(actor, referral))
     if (
@@ -92,6 +97,7 @@ def member_save(*, referral, actor, member=None, **fields):
     else:
         if member.referral_id != referral.pk:
             raise PermissionDenied
+        member.version = bump_version_or_refuse(NetworkMember, member.pk, version)
         for name, value in fields.items():
             setattr(member, name, value)
         member.save(update_fields=list(fields))
@@ -99,12 +105,13 @@ def member_save(*, referral, actor, member=None, **fields):
 
 
 @transaction.atomic
-def invitation_set(*, member, actor, invitation, exclusion_reason=""):
-    """The quick status change on the network list."""
+def invitation_set(*, member, actor, version, invitation, exclusion_reason=""):
+    """The quick status change on the network list (``version`` as in ``member_save``)."""
     return member_save(
         referral=member.referral,
         actor=actor,
         member=member,
+        version=version,
         invitation=invitation,
         exclusion_reason=exclusion_reason,
     )
@@ -178,13 +185,19 @@ def conference_schedule(
 
 
 @transaction.atomic
-def conference_reschedule(*, conference, actor, **fields):
-    """Change the date, place or the family's choices of a conference not yet held."""
+def conference_reschedule(*, conference, actor, version, **fields):
+    """Change the date, place or the family's choices of a conference not yet held.
+
+    ``version`` is the conference's version the change was made on: when someone
+    else changed it since, raises ``StaleEdit`` and saves and mails nothing. A new
+    date is mailed to the referrer once, after the commit.
+    """
     referral = lock_case(conference.referral)
     require(can_prepare(actor, referral))
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if conference.is_held:
         raise TransitionError(_("This conference has been held; it cannot be changed."))
+    conference.version = bump_version_or_refuse(Conference, conference.pk, version)
     moved = "starts_at" in fields and fields["starts_at"] != conference.starts_at
     for name, value in fields.items():
         setattr(conference, name, value)

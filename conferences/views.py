@@ -21,6 +21,7 @@ from conferences.forms import (
 from conferences.models import Conference, ConferenceKind
 from conferences.rules import can_prepare, can_view_network_details, can_view_preparation
 from ekc.audit import AccessAction, log_access
+from ekc.editing import StaleEdit, refuse_stale, submit_once
 from ekc.rules import require
 from referrals.models import NetworkMember
 from referrals.services import TransitionError
@@ -85,6 +86,7 @@ def _schedulable_kinds(referral, conferences):
 
 
 @require_POST
+@submit_once
 def contact_add(request, pk):
     referral = _case(request, pk, check=can_prepare)
     form = ContactForm(request.POST, referral=referral)
@@ -101,6 +103,7 @@ def contact_add(request, pk):
 
 
 @require_POST
+@submit_once
 def member_add(request, pk):
     referral = _case(request, pk, check=can_prepare)
     form = MemberForm(request.POST, restorative=is_restorative(referral))
@@ -120,11 +123,19 @@ def member_edit(request, pk, member_pk):
     member = get_object_or_404(NetworkMember, pk=member_pk, referral=referral)
     form = MemberForm(request.POST or None, instance=member, restorative=is_restorative(referral))
     if request.method == "POST" and form.is_valid():
-        services.member_save(
-            referral=referral, actor=request.user, member=member, **form.cleaned_data
-        )
-        messages.success(request, _("Saved."))
-        return redirect(reverse("conferences:preparation", args=[pk]) + "#network")
+        try:
+            services.member_save(
+                referral=referral,
+                actor=request.user,
+                member=member,
+                version=form.read_version,
+                **form.cleaned_data,
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale, url=request.path)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("conferences:preparation", args=[pk]) + "#network")
     log_access(request, referral, AccessAction.VIEW, detail={"page": "network_member"})
     return render(
         request,
@@ -137,15 +148,33 @@ def member_edit(request, pk, member_pk):
 def invitation_set(request, pk, member_pk):
     referral = _case(request, pk, check=can_prepare)
     member = get_object_or_404(NetworkMember, pk=member_pk, referral=referral)
-    form = InvitationForm(request.POST)
+    form = InvitationForm(request.POST, record=member)
     if form.is_valid():
         if form.cleaned_data["invitation"] == "excluded":
             # Excluding someone needs a reason: that is asked on the full form.
             return redirect("conferences:member_edit", pk=pk, member_pk=member.pk)
-        services.invitation_set(member=member, actor=request.user, **form.cleaned_data)
+        try:
+            services.invitation_set(
+                member=member, actor=request.user, version=form.read_version, **form.cleaned_data
+            )
+        except StaleEdit:
+            # The full form, with what is saved now and the status just chosen.
+            member.refresh_from_db()
+            full = MemberForm(
+                instance=member,
+                initial={"invitation": form.cleaned_data["invitation"]},
+                restorative=is_restorative(referral),
+            )
+            full.stale_url = reverse("conferences:member_edit", args=[pk, member.pk])
+            return render(
+                request,
+                "conferences/member_form.html",
+                {"referral": referral, "form": full, "member": member},
+            )
     return redirect(reverse("conferences:preparation", args=[pk]) + "#network")
 
 
+@submit_once
 def schedule(request, pk):
     referral = _case(request, pk, check=can_prepare)
     kinds = _schedulable_kinds(referral, list(referral.conferences.all()))
@@ -204,6 +233,7 @@ def conference_change(request, conference_pk):
     local = timezone.localtime(conference.starts_at)
     form = ScheduleForm(
         request.POST or None,
+        record=conference,
         kinds=[conference.kind],
         initial={
             "kind": conference.kind,
@@ -220,25 +250,33 @@ def conference_change(request, conference_pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.conference_reschedule(
-            conference=conference,
-            actor=request.user,
-            starts_at=form.starts_at(),
-            **{
-                k: data[k]
-                for k in (
-                    "location_type",
-                    "address",
-                    "languages",
-                    "interpreter",
-                    "interpreter_note",
-                    "food",
-                    "rituals",
-                )
-            },
-        )
-        messages.success(request, _("The conference has been changed."))
-        return redirect(reverse("conferences:preparation", args=[referral.pk]) + "#schedule")
+        try:
+            services.conference_reschedule(
+                conference=conference,
+                actor=request.user,
+                version=form.read_version,
+                starts_at=form.starts_at(),
+                **{
+                    k: data[k]
+                    for k in (
+                        "location_type",
+                        "address",
+                        "languages",
+                        "interpreter",
+                        "interpreter_note",
+                        "food",
+                        "rituals",
+                    )
+                },
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale, url=request.path)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect("conferences:preparation", pk=referral.pk)
+        else:
+            messages.success(request, _("The conference has been changed."))
+            return redirect(reverse("conferences:preparation", args=[referral.pk]) + "#schedule")
     log_access(request, referral, AccessAction.VIEW, detail={"page": "conference_change"})
     return render(
         request,

@@ -11,7 +11,7 @@ class CoordinatorsConfig(AppConfig):
 
         from coordinators import models
 
-        auditlog.register(models.Coordinator)
+        auditlog.register(models.Coordinator, exclude_fields=["version"])
         auditlog.register(models.Assignment)
         auditlog.register(models.ConflictOfInterest)
         auditlog.register(models.Leave)

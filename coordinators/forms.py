@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coordinators.models import Coordinator, DeclineReason, Leave
+from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField
 from ekc.languages import language_choices
 from referrals.forms import DATE_INPUT
@@ -23,7 +24,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(GuardedFormMixin, forms.Form):
     # Which coordinators may be proposed is the service's to decide (matching rules).
     coordinator = forms.ModelChoiceField(queryset=Coordinator.objects.select_related("user"))
 
@@ -41,7 +42,7 @@ class ConflictForm(forms.Form):
         ).select_related("user")
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(GuardedFormMixin, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages you speak"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -69,7 +70,7 @@ class ProfileForm(forms.ModelForm):
         return value
 
 
-class LeaveForm(forms.ModelForm):
+class LeaveForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Leave
         fields = ["start", "end", "note"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.forms import ValidationError
 from django.utils.translation import gettext as _
@@ -395,6 +396,9 @@ def import_pool(parsed, *, scope):
         coordinator.max_active_cases = row.max_active_cases
         coordinator.active = row.active
         coordinator.occasions = row.occasions
+        if coordinator.pk:
+            # A profile form read before the import must not overwrite it.
+            coordinator.version = F("version") + 1
         coordinator.save()
         if row.unavailable_from:
             Leave.objects.get_or_create(

@@ -30,6 +30,8 @@ class Coordinator(models.Model):
     occasions = models.JSONField(_("experience with occasions"), default=list, blank=True)
     trained_on = models.DateField(_("trained on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # Optimistic locking for edits: a save with a stale version is refused (ekc/editing.py).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["code"]

@@ -15,11 +15,13 @@ from coordinators.models import (
     Assignment,
     AssignmentStatus,
     ConflictOfInterest,
+    Coordinator,
     DeclineReason,
     Leave,
 )
 from coordinators.rules import can_edit_coordinator, can_invite_coordinator
 from ekc.accounts import send_account_invitation
+from ekc.editing import bump_version_or_refuse
 from ekc.rules import require
 from referrals.lifecycle import CaseStatus, Transition
 from referrals.rules import can_manage_referral
@@ -187,9 +189,16 @@ def conflict_record(*, referral, coordinator, actor, reason):
 
 
 @transaction.atomic
-def coordinator_update_profile(*, coordinator, actor, languages, max_active_cases, occasions):
-    """A coordinator keeps their own languages, capacity and experience up to date."""
+def coordinator_update_profile(
+    *, coordinator, actor, version, languages, max_active_cases, occasions
+):
+    """A coordinator keeps their own languages, capacity and experience up to date.
+
+    ``version`` is the profile's version the form was read at: when it was changed
+    since (by an administrator, say), raises ``StaleEdit`` and saves nothing.
+    """
     require(can_edit_coordinator(actor, coordinator))
+    coordinator.version = bump_version_or_refuse(Coordinator, coordinator.pk, version)
     coordinator.languages = languages
     coordinator.max_active_cases = max_active_cases
     coordinator.occasions = occasions

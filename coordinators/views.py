@@ -27,6 +27,7 @@ from coordinators.rules import (
     can_view_pool,
 )
 from ekc.audit import AccessAction, log_access
+from ekc.editing import OUT_OF_DATE, StaleEdit, refuse_stale, submit_once
 from ekc.rules import require
 from referrals.rules import can_manage_referral
 from referrals.services import TransitionError, has_consent
@@ -35,6 +36,7 @@ from referrals.views import get_referral_for
 IMPORT_SESSION_KEY = "coordinator_import_csv"
 
 
+@submit_once
 def match(request, pk):
     """The ranked, eligible coordinators for a case; the manager proposes one."""
     referral = get_referral_for(request.user, pk)
@@ -42,7 +44,12 @@ def match(request, pk):
     if request.method == "POST":
         form = ProposeForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Choose a coordinator from the list."))
+            messages.error(
+                request,
+                OUT_OF_DATE
+                if form.non_field_errors()
+                else _("Choose a coordinator from the list."),
+            )
             return redirect("coordinators:match", pk=pk)
         coordinator = form.cleaned_data["coordinator"]
         try:
@@ -150,6 +157,7 @@ def withdraw(request, pk):
     return redirect("referrals:detail", pk=referral.pk)
 
 
+@submit_once
 def availability(request):
     """A coordinator keeps their languages, capacity, experience and leave up to date."""
     coordinator = getattr(request.user, "coordinator_profile", None)
@@ -161,18 +169,26 @@ def availability(request):
     leave_form = LeaveForm(request.POST if "add_leave" in request.POST else None)
     if request.method == "POST":
         if "save_profile" in request.POST and profile_form.is_valid():
-            services.coordinator_update_profile(
-                coordinator=coordinator, actor=request.user, **profile_form.cleaned_data
-            )
-            messages.success(request, _("Your details have been saved."))
-            return redirect("coordinators:availability")
-        if "add_leave" in request.POST and leave_form.is_valid():
+            try:
+                services.coordinator_update_profile(
+                    coordinator=coordinator,
+                    actor=request.user,
+                    version=profile_form.read_version,
+                    **profile_form.cleaned_data,
+                )
+            except StaleEdit as stale:
+                refuse_stale(profile_form, stale, url=request.path)
+            else:
+                messages.success(request, _("Your details have been saved."))
+                return redirect("coordinators:availability")
+        elif "add_leave" in request.POST and leave_form.is_valid():
             services.leave_add(
                 coordinator=coordinator, actor=request.user, **leave_form.cleaned_data
             )
             messages.success(request, _("Your leave has been saved. You get no new cases then."))
             return redirect("coordinators:availability")
-        messages.error(request, _("Not saved yet: check the fields marked in red."))
+        else:
+            messages.error(request, _("Not saved yet: check the fields marked in red."))
     leaves = coordinator.leaves.filter(end__gte=timezone.localdate())
     return render(
         request,

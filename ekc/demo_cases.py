@@ -509,6 +509,7 @@ def _plan(rng, referral, coordinator_user, manager, state, today):
     plan_services.plan_save(
         plan=plan,
         actor=coordinator_user,
+        version=plan.edit_version,
         fields={
             "contingency": "Tante vangt de kinderen op zolang de hulp er nog niet is.",
             "reconvene": "Iedereen die bij de conferentie was, samen met de verwijzer.",

@@ -1,4 +1,4 @@
-"""Cross-cutting models: users and their roles, regions, organisations."""
+"""Cross-cutting models: users and their roles, regions, organisations, sent forms."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -184,3 +184,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, role):
         return role in self.roles
+
+
+class FormSubmission(models.Model):
+    """A create form that has been sent: its one-time token, who sent it, and where
+    its result is. The unique token makes the same form sent twice count once."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    result_url = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -20,9 +20,9 @@ class PlansConfig(AppConfig):
 
         # The plan's reverse one-to-one (its decision) is left out: auditlog would
         # fetch it on every save of a plan.
-        auditlog.register(models.FamilyPlan, exclude_fields=["decision"])
+        auditlog.register(models.FamilyPlan, exclude_fields=["decision", "edit_version"])
+        auditlog.register(models.Agreement, exclude_fields=["version"])
         for model in (
-            models.Agreement,
             models.PlanDecision,
             models.Evaluation,
             models.EvaluationItem,

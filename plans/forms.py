@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField
 from ekc.languages import language_choices
 from ekc.models import OrganizationType
@@ -20,7 +21,8 @@ from plans.scans import check_scan, stored_name
 from referrals.forms import DATE_INPUT
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(GuardedFormMixin, forms.ModelForm):
+    version_attr = "edit_version"
     written_language = forms.ChoiceField(label=_("Language the plan is written in"))
 
     class Meta:
@@ -93,7 +95,7 @@ class EvaluationDateForm(forms.Form):
 EvaluationDateFormSet = forms.formset_factory(EvaluationDateForm, extra=1, max_num=12)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GuardedFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Your decision"), choices=Decision.choices, widget=forms.RadioSelect
     )
@@ -128,7 +130,7 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class HelpForm(forms.Form):
+class HelpForm(GuardedFormMixin, forms.Form):
     started_on = PlausibleDateField(label=_("Help started on"), required=False, widget=DATE_INPUT)
     not_started_note = forms.CharField(label=_("Or: why not yet"), required=False, max_length=300)
 
@@ -145,7 +147,7 @@ class HelpForm(forms.Form):
         return cleaned
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(GuardedFormMixin, forms.Form):
     held_on = PlausibleDateField(label=_("Date"), widget=DATE_INPUT)
     present = forms.CharField(label=_("Who was there"), widget=forms.Textarea(attrs={"rows": 2}))
     note = forms.CharField(

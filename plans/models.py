@@ -107,6 +107,9 @@ class FamilyPlan(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking for edits of the draft (ekc/editing.py); ``version`` above
+    # is the plan's own version number (1, 2, ...).
+    edit_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["referral", "-version"]
@@ -165,6 +168,8 @@ class Agreement(models.Model):
     # For requests to professionals: has the help started ("at once, outside waiting lists")?
     help_started_on = models.DateField(_("help started on"), null=True, blank=True)
     help_not_started_note = models.CharField(_("why not started yet"), max_length=300, blank=True)
+    # Optimistic locking for edits: a save with a stale version is refused (ekc/editing.py).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["position", "pk"]

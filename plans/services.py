@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import ConferenceKind, ConferenceStatus
+from ekc.editing import bump_version_or_refuse
 from ekc.rules import require
 from ekc.uploads import delete_file
 from plans import notifications
@@ -76,14 +77,16 @@ def plan_start(*, referral, actor):
     return plan
 
 
-def plan_save(*, plan, actor, fields, agreements, evaluation_dates, scan=None):
+def plan_save(*, plan, actor, version, fields, agreements, evaluation_dates, scan=None):
     """Save a draft: the plan's own fields, its agreements in order, its evaluation dates,
     and its scan: ``scan`` None keeps it, False removes it, a file checked by
     ``PlanForm`` replaces it.
 
-    A submitted plan is frozen: nothing in it can change. A scan that is replaced or
-    removed is deleted from disk once the change has committed; when saving fails,
-    the file just stored is deleted again.
+    A submitted plan is frozen: nothing in it can change. ``version`` is the draft's
+    ``edit_version`` the form was read at: when someone else saved it since, raises
+    ``StaleEdit`` and saves nothing. A scan that is replaced or removed is deleted from
+    disk once the change has committed; when saving fails, the file just stored is
+    deleted again.
     """
     stored = []
     try:
@@ -91,6 +94,7 @@ def plan_save(*, plan, actor, fields, agreements, evaluation_dates, scan=None):
             return _plan_save(
                 plan=plan,
                 actor=actor,
+                version=version,
                 fields=fields,
                 agreements=agreements,
                 evaluation_dates=evaluation_dates,
@@ -104,7 +108,7 @@ def plan_save(*, plan, actor, fields, agreements, evaluation_dates, scan=None):
         raise
 
 
-def _plan_save(*, plan, actor, fields, agreements, evaluation_dates, scan, stored):
+def _plan_save(*, plan, actor, version, fields, agreements, evaluation_dates, scan, stored):
     referral = lock_case(plan.referral)
     require(can_write_plan(actor, referral))
     plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
@@ -112,6 +116,7 @@ def _plan_save(*, plan, actor, fields, agreements, evaluation_dates, scan, store
         raise TransitionError(
             _("This plan has been submitted and cannot change. Make a new version.")
         )
+    plan.edit_version = bump_version_or_refuse(FamilyPlan, plan.pk, version, field="edit_version")
     for name in PLAN_FIELDS:
         if name in fields:
             setattr(plan, name, fields[name])
@@ -249,14 +254,19 @@ def days_from_conference_to_decision(plan):
 
 
 @transaction.atomic
-def help_record(*, agreement, actor, started_on=None, not_started_note=""):
-    """The referrer or liaison records when requested help began, or why not yet."""
+def help_record(*, agreement, actor, version, started_on=None, not_started_note=""):
+    """The referrer or liaison records when requested help began, or why not yet.
+
+    ``version`` is the agreement's version the form was read at: when someone else
+    recorded the help since, raises ``StaleEdit`` and saves nothing.
+    """
     referral = lock_case(agreement.plan.referral)
     require(can_record_help(actor, referral))
     if agreement.carried_by != CarriedBy.PROFESSIONAL:
         raise ValueError("Only a request to a professional organisation has help to start.")
     if started_on and started_on > timezone.localdate():
         raise ValueError("Help cannot have started in the future.")
+    agreement.version = bump_version_or_refuse(Agreement, agreement.pk, version)
     agreement.help_started_on = started_on
     agreement.help_not_started_note = "" if started_on else not_started_note.strip()
     agreement.save(update_fields=["help_started_on", "help_not_started_note"])

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access, log_access_many
+from ekc.editing import OUT_OF_DATE, OnceForm, StaleEdit, refuse_stale, submit_once
 from ekc.forms import with_added_row
 from ekc.rules import region_ids, require
 from plans import services
@@ -101,7 +102,6 @@ def plan_page(request, pk, version=None, decision_form=None):
             "evaluations": plan.evaluations.prefetch_related("items").select_related("recorded_by")
             if plan
             else [],
-            "help_form": HelpForm(),
         },
     )
 
@@ -111,9 +111,13 @@ def plan_version(request, pk, version):
 
 
 @require_POST
+@submit_once
 def plan_start(request, pk):
     referral = get_referral_for(request.user, pk)
     require(can_write_plan(request.user, referral))
+    if not OnceForm(request.POST).is_valid():
+        messages.error(request, OUT_OF_DATE)
+        return redirect("plans:plan", pk=pk)
     try:
         plan = services.plan_start(referral=referral, actor=request.user)
     except TransitionError as exc:
@@ -155,6 +159,7 @@ def plan_edit(request, plan_pk):
                     services.plan_save(
                         plan=plan,
                         actor=request.user,
+                        version=form.read_version,
                         fields={k: form.cleaned_data[k] for k in services.PLAN_FIELDS},
                         agreements=rows,
                         evaluation_dates=days,
@@ -167,11 +172,14 @@ def plan_edit(request, plan_pk):
                             request, _("The plan has been sent to the referrer for a decision.")
                         )
                         return redirect("plans:plan", pk=referral.pk)
+                except StaleEdit as stale:
+                    refuse_stale(form, stale, url=reverse("plans:plan", args=[referral.pk]))
                 except TransitionError as exc:
                     messages.error(request, str(exc))
                     return redirect("plans:plan", pk=referral.pk)
-                messages.success(request, _("The plan has been saved."))
-                return redirect("plans:edit", plan_pk=plan.pk)
+                else:
+                    messages.success(request, _("The plan has been saved."))
+                    return redirect("plans:edit", plan_pk=plan.pk)
         else:
             messages.error(request, _("Not saved yet: check the fields marked in red."))
     else:
@@ -202,9 +210,13 @@ def plan_edit(request, plan_pk):
 
 
 @require_POST
+@submit_once
 def plan_new_version(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
     require(can_write_plan(request.user, referral))
+    if not OnceForm(request.POST).is_valid():
+        messages.error(request, OUT_OF_DATE)
+        return redirect("plans:plan", pk=referral.pk)
     try:
         new = services.plan_new_version(plan=plan, actor=request.user)
     except TransitionError as exc:
@@ -218,6 +230,7 @@ def plan_new_version(request, plan_pk):
 
 
 @require_POST
+@submit_once
 def plan_decide(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
     require(can_decide_plan(request.user, referral))
@@ -288,15 +301,27 @@ def help_record(request, agreement_pk):
     )
     referral = get_referral_for(request.user, agreement.plan.referral_id)
     require(can_record_help(request.user, referral))
-    form = HelpForm(request.POST)
+    form = HelpForm(request.POST, record=agreement)
+    saved_at = reverse("plans:plan", args=[referral.pk]) + f"#agreement-{agreement.pk}"
     if form.is_valid():
-        services.help_record(agreement=agreement, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(reverse("plans:plan", args=[referral.pk]) + f"#agreement-{agreement.pk}")
+        try:
+            services.help_record(
+                agreement=agreement,
+                actor=request.user,
+                version=form.read_version,
+                **form.cleaned_data,
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale, url=saved_at)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(saved_at)
+    return render(
+        request, "plans/help.html", {"referral": referral, "agreement": agreement, "form": form}
+    )
 
 
+@submit_once
 def evaluate(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
     require(can_evaluate(request.user, referral))

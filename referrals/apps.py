@@ -17,5 +17,9 @@ class ReferralsConfig(AppConfig):
         auditlog.register(models.Referral, exclude_fields=["version"], mask_fields=["address"])
         auditlog.register(models.MainPerson)
         auditlog.register(models.InvolvedProfessional, mask_fields=["contact"])
-        auditlog.register(models.NetworkMember, mask_fields=["phone", "email", "safety_note"])
+        auditlog.register(
+            models.NetworkMember,
+            exclude_fields=["version"],
+            mask_fields=["phone", "email", "safety_note"],
+        )
         auditlog.register(models.Consent)

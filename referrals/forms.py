@@ -3,6 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField, with_added_row
 from ekc.languages import language_choices
 from ekc.models import Organization, User
@@ -22,7 +23,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REQUIRED_TO_SEND = ("occasion", "question", "bounds", "family_name")
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(GuardedFormMixin, forms.ModelForm):
     """The referral. Saving a draft needs only the organisation; submitting or
     registering needs the occasion, question, bounds, family name and a main person."""
 
@@ -31,7 +32,6 @@ class ReferralForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "language-list"}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Referral
@@ -82,8 +82,6 @@ class ReferralForm(forms.ModelForm):
             # A referrer refers for their own organisation, as themselves.
             del self.fields["organization"]
             del self.fields["referrer"]
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -162,7 +160,7 @@ def build_formsets(data=None, instance=None, add=None):
     return formsets
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["given_by", "given_on", "scope"]
@@ -224,7 +222,7 @@ def _options(queryset):
     return [(item.pk, str(item)) for item in queryset]
 
 
-class NonOfferForm(forms.ModelForm):
+class NonOfferForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = NonOffer
         fields = ["decided_on", "occasion", "motivation"]

@@ -307,6 +307,8 @@ class NetworkMember(models.Model):
     exclusion_reason = models.CharField(_("why excluded"), max_length=300, blank=True)
     # Only the coordinator and the regional manager see this (e.g. "must not meet X").
     safety_note = models.TextField(_("safety note"), blank=True)
+    # Optimistic locking for edits: a save with a stale version is refused (ekc/editing.py).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["pk"]

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ekc.editing import submit_once
 from ekc.models import Organization
 from referrals import services
 from referrals.forms import NonOfferFilterForm, NonOfferForm
@@ -53,6 +54,7 @@ def non_offer_list(request):
     )
 
 
+@submit_once
 def non_offer_create(request):
     if not can_record_non_offer(request.user):
         raise PermissionDenied

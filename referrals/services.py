@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ekc.editing import bump_version_or_refuse
 from ekc.models import Region
 from ekc.rules import require
 from referrals import notifications
@@ -118,16 +119,16 @@ def _serves(user, region):
 def referral_update(*, referral, actor, version, fields, children=None):
     """Save edited details, refusing when someone else saved in between.
 
-    ``children`` is a callable run inside the transaction to save the formsets.
-    Returns the fresh case, or raises ``StaleEdit``.
+    ``version`` is the case's version the form was read at. ``children`` is a
+    callable run inside the transaction to save the formsets. Returns the fresh
+    case, or raises ``StaleEdit`` (nothing saved).
     """
     require(can_edit_referral(actor, referral))
-    updated = Referral.objects.filter(pk=referral.pk, version=version).update(
-        version=F("version") + 1, **fields
-    )
-    if not updated:
-        raise StaleEdit
+    bump_version_or_refuse(Referral, referral.pk, version)
     referral.refresh_from_db()
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.save(update_fields=list(fields))
     if children:
         children(referral)
     record_event(
@@ -137,10 +138,6 @@ def referral_update(*, referral, actor, version, fields, children=None):
         details={"fields": sorted(fields)},
     )
     return referral
-
-
-class StaleEdit(Exception):
-    """Someone else changed the case since the form was opened."""
 
 
 def missing_for_registration(referral):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access, log_access_many
+from ekc.editing import StaleEdit, refuse_stale, submit_once
 from ekc.models import Organization, Region
 from ekc.rules import require
 from referrals import selectors, services
@@ -117,17 +118,8 @@ def _referral_form_page(request, referral=None):
         if valid:
             try:
                 referral = _save_referral(request, form, formsets, referral)
-            except services.StaleEdit:
-                messages.error(
-                    request,
-                    _(
-                        "Someone else changed this referral while you were editing. Your "
-                        "changes are still in the form below, but not saved. Open the case "
-                        "in a new tab to see the other changes, then save again."
-                    ),
-                )
-                form.data = form.data.copy()
-                form.data["version"] = Referral.objects.get(pk=referral.pk).version
+            except StaleEdit as stale:
+                refuse_stale(form, stale, url=reverse("referrals:detail", args=[referral.pk]))
                 return _render_form(request, form, formsets, referral)
             except services.TransitionError as exc:
                 messages.error(request, str(exc))
@@ -171,7 +163,7 @@ def _render_form(request, form, formsets, referral, added=None, is_manager=None)
 @transaction.atomic
 def _save_referral(request, form, formsets, referral):
     user = request.user
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("version",)}
+    data = dict(form.cleaned_data)
     if referral is None:
         organization = data.pop("organization", None) or user.organization
         referrer = data.pop("referrer", None)
@@ -184,7 +176,7 @@ def _save_referral(request, form, formsets, referral):
         referral = services.referral_update(
             referral=referral,
             actor=user,
-            version=form.cleaned_data.get("version") or referral.version,
+            version=form.read_version,
             fields=data,
         )
     for formset in formsets.values():
@@ -203,6 +195,7 @@ def _save_referral(request, form, formsets, referral):
     return referral
 
 
+@submit_once
 def referral_create(request):
     require(can_register_referrals(request.user))
     return _referral_form_page(request)
@@ -370,6 +363,7 @@ def referral_reopen(request, pk):
 
 
 @require_POST
+@submit_once
 def consent_add(request, pk):
     referral = get_referral_for(request.user, pk)
     require(

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ekc.editing import GuardedFormMixin
 from research.models import Respondent, YesPartlyNo
 
 GRADES = [(n, str(n)) for n in range(1, 11)]
@@ -72,7 +73,7 @@ class SurveyForm(forms.Form):
             del self.fields["grade_cooperation"]
 
 
-class InviteForm(forms.Form):
+class InviteForm(GuardedFormMixin, forms.Form):
     respondent = forms.ChoiceField(label=_("Who"), choices=Respondent.choices)
     emails = forms.CharField(
         label=_("Email addresses (one per line)"),
@@ -114,7 +115,7 @@ class InviteForm(forms.Form):
         return cleaned
 
 
-class PaperForm(SurveyForm):
+class PaperForm(GuardedFormMixin, SurveyForm):
     """A paper questionnaire typed in by staff: every question, and who filled it in."""
 
     def __init__(self, *args, **kwargs):

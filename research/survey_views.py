@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from conferences.models import ConferenceStatus
 from conferences.rules import can_view_preparation
 from ekc.audit import AccessAction, log_access
+from ekc.editing import submit_once
 from referrals.services import TransitionError
 from referrals.views import get_referral_for
 from research import surveys
@@ -74,6 +75,7 @@ def _case(request, pk):
     return referral
 
 
+@submit_once
 def survey_admin(request, pk):
     """Invite the family, the young people, the referrer and professionals, and see
     how many answered. Responses themselves are for research only."""
@@ -129,6 +131,7 @@ def survey_print(request, pk):
     return render(request, "research/survey_print.html", {"referral": referral, "sheets": sheets})
 
 
+@submit_once
 def survey_paper(request, pk):
     referral = _case(request, pk)
     form = PaperForm(request.POST or None)

@@ -1,14 +1,17 @@
 import json
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access, log_access_to_rows
 from ekc.db_routers import research_reads
+from ekc.editing import OUT_OF_DATE, OnceForm, submit_once
 from ekc.models import Region
 from ekc.rules import region_ids
 from referrals.models import Referral
@@ -126,10 +129,14 @@ def dashboard(request):
 
 
 @require_POST
+@submit_once
 def report_request(request):
     """Start making the PDF report for the current selection, in the background."""
     if not can_view_research(request.user):
         raise PermissionDenied
+    if not OnceForm(request.POST).is_valid():
+        messages.error(request, OUT_OF_DATE)
+        return redirect(f"{reverse('research:dashboard')}?{request.GET.urlencode()}")
     _form, filters, _own = _filters_for(request)
     report = ResearchReport.objects.create(
         requested_by=request.user,

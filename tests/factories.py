@@ -170,6 +170,7 @@ def submitted_plan(manager, organization, coordinator_profile, agreements=None, 
     plan_services.plan_save(
         plan=plan,
         actor=user,
+        version=plan.edit_version,
         fields={
             "contingency": "Tante Esra vangt de kinderen op tot de hulp er is.",
             "reconvene": "Iedereen die bij de conferentie was, en de verwijzer.",

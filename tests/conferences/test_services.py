@@ -171,9 +171,15 @@ def test_the_day_computes_duration_and_records_attendance(
 ):
     referral, conference = factories.scheduled(regional_manager, organization, profile)
     came, said_no, stayed_away, excluded = factories.network(referral, coordinator, size=4)
-    services.invitation_set(member=said_no, actor=coordinator, invitation="declined")
     services.invitation_set(
-        member=excluded, actor=coordinator, invitation="excluded", exclusion_reason="Veiligheid"
+        member=said_no, actor=coordinator, version=said_no.version, invitation="declined"
+    )
+    services.invitation_set(
+        member=excluded,
+        actor=coordinator,
+        version=excluded.version,
+        invitation="excluded",
+        exclusion_reason="Veiligheid",
     )
     professional = conference.professionals.get()
     services.conference_hold(

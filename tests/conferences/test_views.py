@@ -4,6 +4,7 @@ from django.urls import reverse
 from conferences import services
 from conferences.models import Conference
 from tests import factories
+from tests.forms import form_fields, hidden_fields, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,7 @@ def scheduled_case(regional_manager, organization, coordinator, referrer):
         referral=referral,
         actor=coordinator,
         member=member,
+        version=member.version,
         safety_note="Niet samen met vader uitnodigen",
     )
     return referral, conference
@@ -82,15 +84,27 @@ def test_coordinator_logs_a_contact_and_bad_input_keeps_the_form(
     referral, _conference = scheduled_case
     client.force_login(coordinator)
     url = reverse("conferences:contact_add", args=[referral.pk])
+    page = reverse("conferences:preparation", args=[referral.pk])
     response = client.post(
-        url, {"on": "2026-11-20", "method": "phone", "minutes": "", "note": "Bellen met oma"}
+        url,
+        {
+            **form_fields(client, page, url),
+            **{"on": "2026-11-20", "method": "phone", "minutes": "", "note": "Bellen met oma"},
+        },
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Bellen met oma" in html
     assert "Kies iemand uit het netwerk, of vul een professional in." in html
     member = referral.network_members.first()
-    client.post(url, {"on": "2026-11-20", "method": "phone", "minutes": "20", "member": member.pk})
+    # The form shown again sends its (still unused) token with the corrected input.
+    client.post(
+        url,
+        {
+            **hidden_fields(response, url),
+            **{"on": "2026-11-20", "method": "phone", "minutes": "20", "member": member.pk},
+        },
+    )
     assert referral.contact_moments.count() == 1
 
 
@@ -98,14 +112,17 @@ def test_excluding_through_the_quick_select_asks_for_a_reason(client, scheduled_
     referral, _conference = scheduled_case
     member = referral.network_members.first()
     client.force_login(coordinator)
-    response = client.post(
-        reverse("conferences:invitation_set", args=[referral.pk, member.pk]),
+    response = post_form(
+        client,
+        reverse("conferences:preparation", args=[referral.pk]),
         {"invitation": "excluded"},
+        action=reverse("conferences:invitation_set", args=[referral.pk, member.pk]),
     )
     assert response["Location"] == reverse("conferences:member_edit", args=[referral.pk, member.pk])
     member.refresh_from_db()
     assert member.invitation == "to_invite"
-    response = client.post(
+    response = post_form(
+        client,
         reverse("conferences:member_edit", args=[referral.pk, member.pk]),
         {
             "name": member.name,
@@ -208,7 +225,8 @@ def test_coordinator_moves_the_conference_and_the_referrer_hears(
     page = client.get(url)
     assert page.context["form"]["address"].value() == "Kerkweg 1, Zwolle"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
+        post_form(
+            client,
             url,
             {
                 "kind": "family_group",

@@ -184,6 +184,7 @@ def test_coordinator_keeps_own_availability(coordinator, other_coordinator):
     services.coordinator_update_profile(
         coordinator=profile,
         actor=coordinator,
+        version=profile.version,
         languages=["nl", "ar"],
         max_active_cases=3,
         occasions=["crisis"],

@@ -11,6 +11,7 @@ from PIL import Image
 from coordinators.models import Assignment, Coordinator, Leave
 from referrals.lifecycle import CaseStatus
 from tests import factories
+from tests.forms import hidden_fields, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,8 @@ def test_manager_sees_ranking_and_proposes(client, regional_manager, organizatio
     page = client.get(reverse("coordinators:match", args=[referral.pk]))
     assert [c.coordinator.code for c in page.context["candidates"]] == ["C801", "C802"]
     assert "spreekt tr" in page.content.decode()
-    client.post(reverse("coordinators:match", args=[referral.pk]), {"coordinator": speaker.pk})
+    url = reverse("coordinators:match", args=[referral.pk])
+    client.post(url, {**hidden_fields(page, url, button="coordinator"), "coordinator": speaker.pk})
     assert Assignment.objects.get(referral=referral).coordinator == speaker
 
 
@@ -40,11 +42,12 @@ def test_ranking_without_consent_warns_and_cannot_propose(
     referral = factories.registered(regional_manager, organization, with_consent=False)
     c = factories.coordinator(region, "C803")
     client.force_login(regional_manager)
-    html = client.get(reverse("coordinators:match", args=[referral.pk])).content.decode()
-    assert "De toestemming van de familie is nog niet vastgelegd" in html
-    response = client.post(
-        reverse("coordinators:match", args=[referral.pk]), {"coordinator": c.pk}, follow=True
-    )
+    url = reverse("coordinators:match", args=[referral.pk])
+    page = client.get(url)
+    assert "De toestemming van de familie is nog niet vastgelegd" in page.content.decode()
+    # The button is disabled; a forced POST is refused all the same.
+    fields = hidden_fields(page, url, button="coordinator")
+    response = client.post(url, {**fields, "coordinator": c.pk}, follow=True)
     assert "Leg eerst de toestemming van de familie vast" in response.content.decode()
     assert not Assignment.objects.exists()
 
@@ -119,8 +122,10 @@ def test_decline_needs_a_reason(client, regional_manager, organization, coordina
 
 def test_coordinator_updates_availability_and_leave(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(
-        reverse("coordinators:availability"),
+    url = reverse("coordinators:availability")
+    response = post_form(
+        client,
+        url,
         {
             "save_profile": "1",
             "languages": ["nl", "ar"],
@@ -131,15 +136,20 @@ def test_coordinator_updates_availability_and_leave(client, coordinator):
     assert response.status_code == 302
     profile = Coordinator.objects.get(user=coordinator)
     assert (profile.languages, profile.max_active_cases) == (["nl", "ar"], 3)
-    bad = client.post(
-        reverse("coordinators:availability"),
+    bad = post_form(
+        client,
+        url,
         {"add_leave": "1", "start": "2030-05-10", "end": "2030-05-01", "note": "Vakantie"},
+        button="add_leave",
     )
     assert "Het verlof moet eindigen op of na de eerste dag." in bad.content.decode()
     assert 'value="Vakantie"' in bad.content.decode()
     client.post(
-        reverse("coordinators:availability"),
-        {"add_leave": "1", "start": "2030-05-01", "end": "2030-05-10"},
+        url,
+        {
+            **hidden_fields(bad, url, button="add_leave"),
+            **{"add_leave": "1", "start": "2030-05-01", "end": "2030-05-10"},
+        },
     )
     assert Leave.objects.filter(coordinator=profile).count() == 1
 

@@ -8,9 +8,11 @@ from django.urls import reverse
 
 from conferences.calendar import conference_ics
 from conferences.models import Conference
+from ekc.editing import new_form_token
 from ekc.models import User
 from research.models import SurveyInvitation
 from tests import factories
+from tests.forms import post_form
 from tests.referrals.test_views import form_data
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +24,7 @@ def test_a_coordinator_that_is_not_a_number_is_refused_kindly(
     referral = factories.registered(regional_manager, organization)
     client.force_login(regional_manager)
     url = reverse("coordinators:match", args=[referral.pk])
-    response = client.post(url, {"coordinator": "abc"}, follow=True)
+    response = client.post(url, {"form_token": new_form_token(), "coordinator": "abc"}, follow=True)
     assert response.status_code == 200
     assert "Kies een coördinator uit de lijst." in response.content.decode()
     assert not referral.assignments.exists()
@@ -43,9 +45,15 @@ def test_a_tampered_row_count_on_the_plan_form_keeps_the_form(
 ):
     referral = factories.held(regional_manager, organization, coordinator.coordinator_profile)
     client.force_login(coordinator)
-    client.post(reverse("plans:start", args=[referral.pk]))
+    post_form(
+        client,
+        reverse("plans:plan", args=[referral.pk]),
+        {},
+        action=reverse("plans:start", args=[referral.pk]),
+    )
     plan = referral.plans.get()
-    response = client.post(
+    response = post_form(
+        client,
         reverse("plans:edit", args=[plan.pk]),
         {
             "contingency": "Tante vangt op",

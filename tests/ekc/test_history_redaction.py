@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from conferences import services
 from tests import factories
+from tests.forms import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,8 @@ def test_safety_notes_and_contacts_leave_no_fragment_in_any_log_entry(
         safety_note=SAFETY_NOTE,
     )
     client.force_login(coordinator)
-    client.post(
+    post_form(
+        client,
         reverse("conferences:member_edit", args=[referral.pk, member.pk]),
         {
             "name": "Tante Yildiz",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from coordinators.models import Coordinator
 from ekc.request_origin import client_address, client_port
 from tests import factories
+from tests.forms import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,8 @@ BAD_HEADERS = [
 def test_bad_forwarding_headers_break_no_audited_write(client, settings, coordinator, headers):
     settings.TRUSTED_PROXY_COUNT = 1
     client.force_login(coordinator)
-    response = client.post(
+    response = post_form(
+        client,
         reverse("coordinators:availability"),
         {"save_profile": "1", "languages": ["nl"], "max_active_cases": "3"},
         REMOTE_ADDR="10.0.0.2",
@@ -87,7 +89,8 @@ def test_bad_forwarding_headers_break_no_logged_page(
 def test_forged_first_hop_is_not_the_change_historys_origin(client, settings, coordinator):
     settings.TRUSTED_PROXY_COUNT = 1
     client.force_login(coordinator)
-    client.post(
+    post_form(
+        client,
         reverse("coordinators:availability"),
         {"save_profile": "1", "languages": ["nl"], "max_active_cases": "3"},
         REMOTE_ADDR="10.0.0.2",

@@ -21,6 +21,7 @@ from plans import services
 from plans.scans import check_scan
 from referrals.services import TransitionError
 from tests import factories
+from tests.forms import hidden_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -93,9 +94,11 @@ def form_data(**extra):
 
 
 def upload(client, plan, name, content, **extra):
+    url = reverse("plans:edit", args=[plan.pk])
+    # The version the draft was read at, as the browser sends it back.
+    hidden = hidden_fields(client.get(url), url)
     return client.post(
-        reverse("plans:edit", args=[plan.pk]),
-        form_data(scan=SimpleUploadedFile(name, content), **extra),
+        url, {**hidden, **form_data(scan=SimpleUploadedFile(name, content), **extra)}
     )
 
 
@@ -270,7 +273,10 @@ def test_a_cleared_scan_leaves_no_file(
         upload(client, draft, "scan.png", image("PNG"))
     assert len(stored_scans()) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("plans:edit", args=[draft.pk]), form_data(**{"scan-clear": "on"}))
+        url = reverse("plans:edit", args=[draft.pk])
+        client.post(
+            url, {**hidden_fields(client.get(url), url), **form_data(**{"scan-clear": "on"})}
+        )
     draft.refresh_from_db()
     assert not draft.scan
     assert stored_scans() == []
@@ -292,6 +298,7 @@ def test_the_old_scan_stays_until_the_change_commits(
         services.plan_save(
             plan=draft,
             actor=coordinator,
+            version=type(draft).objects.get(pk=draft.pk).edit_version,
             fields={},
             agreements=[],
             evaluation_dates=[],
@@ -311,6 +318,7 @@ def test_a_scan_whose_plan_cannot_be_saved_is_not_kept(
     services.plan_save(
         plan=draft,
         actor=coordinator,
+        version=draft.edit_version,
         fields={},
         agreements=factories.AGREEMENT_ROWS[:1],
         evaluation_dates=[],
@@ -320,6 +328,7 @@ def test_a_scan_whose_plan_cannot_be_saved_is_not_kept(
         services.plan_save(
             plan=draft,
             actor=coordinator,
+            version=type(draft).objects.get(pk=draft.pk).edit_version,
             fields={},
             agreements=[],
             evaluation_dates=[],

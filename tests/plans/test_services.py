@@ -42,6 +42,7 @@ def test_the_plan_is_frozen_after_submission(plan, coordinator):
         services.plan_save(
             plan=plan,
             actor=coordinator,
+            version=plan.edit_version,
             fields={"contingency": "x"},
             agreements=[],
             evaluation_dates=[],
@@ -67,6 +68,7 @@ def test_a_request_to_a_professional_names_the_organisation(
         services.plan_save(
             plan=draft,
             actor=coordinator,
+            version=draft.edit_version,
             fields={},
             agreements=[
                 {
@@ -137,6 +139,7 @@ def test_a_rejection_leads_to_a_new_version_with_its_own_decision(plan, referrer
     services.plan_save(
         plan=new,
         actor=coordinator,
+        version=new.edit_version,
         fields={},
         agreements=[
             *factories.AGREEMENT_ROWS,
@@ -175,13 +178,19 @@ def test_help_start_is_recorded_by_the_referring_side(plan, referrer, liaison, c
     services.plan_decide(plan=plan, actor=referrer, decision="accepted")
     request_ = plan.agreements.get(carried_by="professional")
     with pytest.raises(PermissionDenied):
-        services.help_record(agreement=request_, actor=coordinator, started_on=timezone.localdate())
-    services.help_record(agreement=request_, actor=liaison, started_on=timezone.localdate())
+        services.help_record(
+            agreement=request_, actor=coordinator, version=1, started_on=timezone.localdate()
+        )
+    services.help_record(
+        agreement=request_, actor=liaison, version=1, started_on=timezone.localdate()
+    )
     request_.refresh_from_db()
     assert request_.help_started_on == timezone.localdate()
     with pytest.raises(ValueError):
         services.help_record(
-            agreement=plan.agreements.filter(carried_by="network").first(), actor=liaison
+            agreement=plan.agreements.filter(carried_by="network").first(),
+            actor=liaison,
+            version=1,
         )
 
 

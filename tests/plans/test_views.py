@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from ekc.audit import access_log_for
 from plans import services
 from tests import factories
+from tests.forms import form_fields, hidden_fields, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -124,10 +125,16 @@ def test_coordinator_enters_a_plan_with_add_row_and_submits(
 ):
     referral = factories.held(regional_manager, organization, coordinator.coordinator_profile)
     client.force_login(coordinator)
-    client.post(reverse("plans:start", args=[referral.pk]))
+    post_form(
+        client,
+        reverse("plans:plan", args=[referral.pk]),
+        {},
+        action=reverse("plans:start", args=[referral.pk]),
+    )
     plan = referral.plans.get()
     url = reverse("plans:edit", args=[plan.pk])
     base = {
+        **form_fields(client, url),
         "written_language": "nl",
         "contingency": "Tante vangt op",
         "reconvene": "Iedereen",
@@ -187,17 +194,20 @@ def test_a_scan_is_checked_by_its_content(client, regional_manager, organization
 
 def test_referrer_decides_beside_the_bounds(client, plan, referrer):
     client.force_login(referrer)
-    page = client.get(reverse("plans:plan", args=[plan.referral_id])).content.decode()
-    assert "De kinderen wonen niet bij vader zolang hij drinkt." in page  # the bounds
-    assert "Mijn besluit opslaan" in page
-    bad = client.post(
-        reverse("plans:decide", args=[plan.pk]), {"decision": "rejected", "reason": ""}
-    )
+    page = client.get(reverse("plans:plan", args=[plan.referral_id]))
+    assert "De kinderen wonen niet bij vader zolang hij drinkt." in page.content.decode()
+    assert "Mijn besluit opslaan" in page.content.decode()
+    url = reverse("plans:decide", args=[plan.pk])
+    bad = client.post(url, {**hidden_fields(page, url), "decision": "rejected", "reason": ""})
     html = bad.content.decode()
     assert "Zeg aan welk kader niet is voldaan." in html
     client.post(
-        reverse("plans:decide", args=[plan.pk]),
-        {"decision": "accepted_with_conditions", "conditions": "Wekelijks contact met de voogd"},
+        url,
+        {
+            **hidden_fields(bad, url),
+            "decision": "accepted_with_conditions",
+            "conditions": "Wekelijks contact met de voogd",
+        },
     )
     plan.refresh_from_db()
     assert plan.decision.conditions == "Wekelijks contact met de voogd"

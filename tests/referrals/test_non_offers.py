@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from referrals import services
 from referrals.models import NonOffer
+from tests.forms import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,8 @@ def test_count_per_organisation_and_period(client, liaison, regional_manager):
 
 def test_form_errors_keep_input(client, liaison):
     client.force_login(liaison)
-    response = client.post(
+    response = post_form(
+        client,
         reverse("referrals:non_offer_create"),
         {
             "decided_on": str(timezone.localdate() + datetime.timedelta(days=7)),

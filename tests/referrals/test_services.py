@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from ekc.editing import StaleEdit
 from referrals import services
 from referrals.lifecycle import TRANSITIONS, CaseStatus, Transition
 from referrals.models import CaseEvent, Referral, StopReason
@@ -214,7 +215,7 @@ def test_stale_edit_is_refused(regional_manager, organization):
     services.referral_update(
         referral=referral, actor=regional_manager, version=version, fields={"question": "A"}
     )
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.referral_update(
             referral=referral, actor=regional_manager, version=version, fields={"question": "B"}
         )

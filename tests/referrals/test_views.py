@@ -8,6 +8,7 @@ from coordinators.models import Assignment
 from referrals.lifecycle import CaseStatus
 from referrals.models import Referral
 from tests import factories
+from tests.forms import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,7 @@ def form_data(**overrides):
 
 def test_referrer_submits_a_referral_through_the_form(client, referrer, regional_manager):
     client.force_login(referrer)
-    response = client.post(reverse("referrals:create"), form_data(submit="1"))
+    response = post_form(client, reverse("referrals:create"), form_data(submit="1"))
     referral = Referral.objects.get()
     assert response.status_code == 302
     assert referral.status == CaseStatus.SUBMITTED
@@ -168,7 +169,8 @@ def test_referrer_submits_a_referral_through_the_form(client, referrer, regional
 
 def test_bad_input_keeps_the_form_and_shows_dutch_errors(client, referrer):
     client.force_login(referrer)
-    response = client.post(
+    response = post_form(
+        client,
         reverse("referrals:create"),
         form_data(submit="1", bounds="", **{"main_persons-0-birth_date": NEXT_MONTH}),
     )
@@ -184,7 +186,8 @@ def test_bad_input_keeps_the_form_and_shows_dutch_errors(client, referrer):
 
 def test_a_draft_saves_with_little_and_is_finished_later(client, referrer):
     client.force_login(referrer)
-    response = client.post(
+    response = post_form(
+        client,
         reverse("referrals:create"),
         {
             "family_name": "De Wit",
@@ -204,7 +207,7 @@ def test_a_draft_saves_with_little_and_is_finished_later(client, referrer):
 
 def test_add_a_row_keeps_everything_and_saves_nothing(client, referrer):
     client.force_login(referrer)
-    response = client.post(reverse("referrals:create"), form_data(add_row="network"))
+    response = post_form(client, reverse("referrals:create"), form_data(add_row="network"))
     assert response.status_code == 200
     assert response.context["formsets"]["network"].total_form_count() == 2
     assert 'value="Oma Ayse"' in response.content.decode()
@@ -231,7 +234,7 @@ def test_stale_edit_keeps_the_users_input(client, regional_manager, organization
     response = client.post(reverse("referrals:edit", args=[referral.pk]), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Iemand anders heeft deze aanmelding gewijzigd" in html
+    assert "Iemand anders heeft dit intussen veranderd" in html
     assert "Mijn nieuwe vraag" in html
     referral.refresh_from_db()
     assert referral.question == "Andere vraag"
@@ -284,9 +287,11 @@ def test_referrer_cannot_take_in(client, referrer, organization):
 def test_consent_form_errors_keep_input(client, regional_manager, organization):
     referral = factories.registered(regional_manager, organization, with_consent=False)
     client.force_login(regional_manager)
-    response = client.post(
-        reverse("referrals:consent", args=[referral.pk]),
+    response = post_form(
+        client,
+        reverse("referrals:detail", args=[referral.pk]),
         {"given_by": "Vader", "given_on": NEXT_MONTH, "scope": "Delen"},
+        action=reverse("referrals:consent", args=[referral.pk]),
     )
     assert response.status_code == 200
     assert "Toestemming kan niet in de toekomst gegeven zijn." in response.content.decode()

@@ -10,6 +10,7 @@ from ekc.interchange import import_lines, validate_lines
 from research.models import ResearchReport
 from research.report import render_report_pdf
 from research.stats import Filters
+from tests.forms import post_form
 from tests.research.test_stats import FIXTURE
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +31,12 @@ def pdf_text(content):
 def test_researcher_requests_and_downloads_the_report(client, researcher):
     load(FIXTURE)
     client.force_login(researcher)
-    response = client.post(
-        reverse("research:report_request") + "?date_from=2024-01-01&date_to=2024-06-30"
+    query = "?date_from=2024-01-01&date_to=2024-06-30"
+    response = post_form(
+        client,
+        reverse("research:dashboard") + query,
+        {},
+        action=reverse("research:report_request") + query,
     )
     report = ResearchReport.objects.get()
     assert response["Location"] == reverse("research:report", args=[report.pk])
@@ -52,7 +57,7 @@ def test_researcher_requests_and_downloads_the_report(client, researcher):
 def test_someone_elses_report_is_not_found(client, researcher, admin_user):
     load(FIXTURE)
     client.force_login(researcher)
-    client.post(reverse("research:report_request"))
+    post_form(client, reverse("research:dashboard"), {}, action=reverse("research:report_request"))
     report = ResearchReport.objects.get()
     client.force_login(admin_user)
     assert client.get(reverse("research:report", args=[report.pk])).status_code == 404

@@ -8,6 +8,7 @@ from referrals.services import TransitionError
 from research import surveys
 from research.models import SurveyInvitation, SurveyResponse
 from tests import factories
+from tests.forms import hidden_fields, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -146,9 +147,17 @@ def test_one_reminder_after_ten_days(invitation, mailoutbox, django_capture_on_c
 def test_staff_type_in_paper_responses(client, held_case, coordinator):
     client.force_login(coordinator)
     url = reverse("research:survey_paper", args=[held_case.pk])
-    bad = client.post(url, {"respondent": "family", "grade_plan": "0", "comments": "Op papier"})
+    bad = post_form(
+        client, url, {"respondent": "family", "grade_plan": "0", "comments": "Op papier"}
+    )
     assert "Op papier" in bad.content.decode()
-    client.post(url, {"respondent": "professional", "grade_plan": "6", "grade_cooperation": "8"})
+    client.post(
+        url,
+        {
+            **hidden_fields(bad, url),
+            **{"respondent": "professional", "grade_plan": "6", "grade_cooperation": "8"},
+        },
+    )
     saved = SurveyResponse.objects.get()
     assert (saved.respondent, saved.grade_plan, saved.grade_cooperation, saved.entered_by) == (
         "professional",

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from conferences.reminders import send_reminders
+from ekc.editing import forget_old_submissions
 from plans.reminders import send_evaluation_reminders
 from research.surveys import send_survey_reminders
 
@@ -20,3 +21,5 @@ class Command(BaseCommand):
             + send_survey_reminders(now=now)
         )
         self.stdout.write(f"{sent} reminder(s) sent.")
+        # The one-time tokens of forms sent long ago are no longer needed.
+        forget_old_submissions(now)
