@@ -5,6 +5,8 @@ region, a referrer of another organisation, a second coordinator.
 """
 
 import pytest
+from django.apps import apps
+from django.db.models import FileField
 from zeal import zeal_context
 
 from coordinators.models import Coordinator
@@ -24,7 +26,7 @@ def pytest_runtest_call(item):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, tmp_path, monkeypatch):
     # Fast hashing, and plain static storage (no collectstatic manifest in tests).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No cache between requests, so query counts are those of the real work.
@@ -37,6 +39,12 @@ def _test_settings(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "private", "base_url": None},
         },
     }
+    # A file field's storage callable runs once, when its model is loaded, so the
+    # fields would keep writing to the checkout's private-media: ask them again.
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField) and hasattr(field, "_storage_callable"):
+                monkeypatch.setattr(field, "storage", field._storage_callable())
 
 
 def make_user(email, *, regions=(), organization=None, **flags):
