@@ -74,6 +74,7 @@ def source(django_db_setup, django_db_blocker, tmp_path_factory):
     storage = FileSystemStorage(location=media_root)
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast:
+        migrated = connection.creation.serialize_db_to_string()
         region = Region.objects.create(name="Overijssel")
         organization = Organization.objects.create(
             name="Bureau Jeugdzorg Overijssel", type=OrganizationType.YOUTH_CARE, region=region
@@ -98,8 +99,11 @@ def source(django_db_setup, django_db_blocker, tmp_path_factory):
             log=quiet,
         )
     yield plan, media_root, archive
+    # Back to the rows the migrations made (the cost-benefit defaults, for one), as
+    # Django's serialized_rollback does: a bare flush would leave later tests without.
     with django_db_blocker.unblock():
-        call_command("flush", "--noinput", verbosity=0)
+        call_command("flush", "--noinput", inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(migrated)
 
 
 @pytest.fixture
