@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: help install run demo test lint format messages bench clean check-python
+.PHONY: help install run demo test lint format messages bench backup restore clean check-python
 
 help:
 	@echo "make run      install, migrate, load demo data and serve on http://127.0.0.1:8000"
@@ -22,6 +22,9 @@ help:
 	@echo "make lint     ruff check and format check"
 	@echo "make messages update the .po files after changing texts"
 	@echo "make bench    national-scale benchmark on PostgreSQL (writes bench/results.json)"
+	@echo "make backup   back up the database and the private media into backups/ (BACKUP_DIR=...)"
+	@echo "make restore FILE=backups/ekc-backup-....tar"
+	@echo "              restore a backup into an empty database and media folder (FORCE=1 to replace)"
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -67,6 +70,19 @@ messages: install
 # National-scale measurements on PostgreSQL (BENCH_CASES, default 100000); needs wrk.
 bench: install
 	$(PY) bench/run.py
+
+# Backups of the database and the private media (README: "Backup and restore"). They use
+# the environment's DATABASE_URL and PRIVATE_MEDIA_ROOT; on a development machine without
+# SECRET_KEY, DEBUG defaults to true as for `make run`.
+BACKUP_DIR ?= backups
+DEV_DEBUG = if [ -z "$${DEBUG+x}" ] && [ -z "$${SECRET_KEY:-}" ]; then export DEBUG=true; fi;
+
+backup: install
+	@$(DEV_DEBUG) $(PY) manage.py backup "$(BACKUP_DIR)" $(if $(KEEP),--keep $(KEEP))
+
+restore: install
+	@if [ -z "$(FILE)" ]; then echo "Usage: make restore FILE=backups/ekc-backup-<time>.tar [FORCE=1]"; exit 2; fi
+	@$(DEV_DEBUG) $(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) staticfiles
