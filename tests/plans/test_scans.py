@@ -209,12 +209,15 @@ def test_a_scan_that_opens_is_stored_and_served_as_the_type_found(
     assert draft.scan.name.startswith("plans/")
     assert draft.scan.name.endswith(extension)
     assert "Jansen" not in draft.scan.name  # the client's name is not kept
+    reference = draft.referral.reference
     served = client.get(reverse("plans:scan", args=[draft.pk]))
     assert b"".join(served.streaming_content) == content
+    # Closing a streamed response ends the request, and with it (on PostgreSQL) the
+    # test's connection: nothing touches the database after this.
     served.close()
     assert served["Content-Type"] == content_type
     assert served["Content-Disposition"] == (
-        f'attachment; filename="plan-{draft.referral.reference}-scan{extension}"'
+        f'attachment; filename="plan-{reference}-scan{extension}"'
     )
     assert served["X-Content-Type-Options"] == "nosniff"
 
