@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Attendance, ConferenceKind, ContactMethod, LocationType
 from ekc.editing import GuardedFormMixin
-from ekc.forms import PlausibleDateField
+from ekc.forms import PlausibleDateField, row_formset
 from ekc.languages import language_choices
 from referrals.forms import DATE_INPUT
 from referrals.models import Invitation, NetworkMember
@@ -141,7 +141,7 @@ class ProfessionalForm(forms.Form):
     role = forms.CharField(label=_("Role"), required=False, max_length=150)
 
 
-ProfessionalFormSet = forms.formset_factory(ProfessionalForm, extra=2, max_num=20)
+ProfessionalFormSet = row_formset(ProfessionalForm, extra=2, max_num=20)
 
 PHASES = [
     (

@@ -87,7 +87,9 @@ class ConflictOfInterest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.coordinator} - {self.referral}"
+        # Own columns only: lists of these (the management site's delete pages, the
+        # change history) would otherwise load a coordinator and a case per row.
+        return f"{self.referral_id} {self.coordinator_id}"
 
 
 class AssignmentStatus(models.TextChoices):
@@ -146,4 +148,5 @@ class Assignment(models.Model):
         indexes = [models.Index(fields=["coordinator", "status"], name="assignment_coord_status")]
 
     def __str__(self):
-        return f"{self.coordinator} - {self.referral}"
+        # Own columns only, as ConflictOfInterest.
+        return f"{self.referral_id} {self.coordinator_id} {self.status}"

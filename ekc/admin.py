@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.apps import apps
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
 from ekc.accounts import notify_email_changed
@@ -143,3 +146,49 @@ def _keep_login_records():
 
 
 _keep_login_records()
+
+
+def is_possible_id(model, value):
+    """Whether ``value`` (text from a form) can be the primary key of a ``model`` row.
+
+    Not a number, or a number the database cannot hold, is a tampered form: Django
+    passes it to the query, which then fails (SQLite overflows above 2**63)."""
+    field = model._meta.pk
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return False
+    if value is None:
+        return False
+    ranges = connections[router.db_for_read(model)].ops.integer_field_ranges
+    low, high = ranges.get(field.get_internal_type(), (None, None))
+    return low is None or low <= value <= high
+
+
+class _CheckedActionsMixin:
+    """An action on the rows ticked in a list first checks that they are ids: a
+    tampered row id broke every list of the management site."""
+
+    def response_action(self, request, queryset, **options):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if not all(is_possible_id(self.model, value) for value in selected):
+            self.message_user(
+                request, _("Choose only rows from the list. Nothing was changed."), messages.ERROR
+            )
+            return None
+        return super().response_action(request, queryset, **options)
+
+
+def check_action_selections(site=admin.site):
+    """Give every model of ``site`` the checked actions, third-party ones too.
+
+    Called once every app has registered its models (EkcConfig.ready)."""
+    for model in apps.get_models():
+        if not site.is_registered(model):
+            continue
+        model_admin = site.get_model_admin(model)
+        if isinstance(model_admin, _CheckedActionsMixin):
+            continue
+        base = type(model_admin)
+        site.unregister(model)
+        site.register(model, type(base.__name__, (_CheckedActionsMixin, base), {}))

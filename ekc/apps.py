@@ -21,3 +21,9 @@ class EkcConfig(AppConfig):
         )
         auditlog.register(Organization)
         auditlog.register(Region)
+
+        # The management site's models are all registered by now (the admin app
+        # comes first and registers them in its own ready()).
+        from ekc.admin import check_action_selections
+
+        check_action_selections()

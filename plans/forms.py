@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ekc.editing import GuardedFormMixin
-from ekc.forms import PlausibleDateField
+from ekc.forms import PlausibleDateField, row_formset
 from ekc.languages import language_choices
 from ekc.models import OrganizationType
 from plans.models import (
@@ -85,14 +85,14 @@ class AgreementForm(forms.Form):
         return cleaned
 
 
-AgreementFormSet = forms.formset_factory(AgreementForm, extra=1, max_num=200, can_delete=True)
+AgreementFormSet = row_formset(AgreementForm, extra=1, max_num=200, can_delete=True)
 
 
 class EvaluationDateForm(forms.Form):
     due_on = PlausibleDateField(label=_("Evaluation date"), widget=DATE_INPUT, required=False)
 
 
-EvaluationDateFormSet = forms.formset_factory(EvaluationDateForm, extra=1, max_num=12)
+EvaluationDateFormSet = row_formset(EvaluationDateForm, extra=1, max_num=12)
 
 
 class DecisionForm(GuardedFormMixin, forms.Form):

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ekc.editing import GuardedFormMixin
-from ekc.forms import PlausibleDateField, with_added_row
+from ekc.forms import PlausibleDateField, RowInlineFormSet, with_added_row
 from ekc.languages import language_choices
 from ekc.models import Organization, User
 from referrals.lifecycle import CaseStatus
@@ -136,7 +136,14 @@ class NetworkMemberForm(forms.ModelForm):
 
 def _formset(model, form, extra=1):
     return inlineformset_factory(
-        Referral, model, form=form, extra=extra, can_delete=True, max_num=60
+        Referral,
+        model,
+        form=form,
+        formset=RowInlineFormSet,
+        extra=extra,
+        can_delete=True,
+        max_num=60,
+        absolute_max=60,
     )
 
 

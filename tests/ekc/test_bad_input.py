@@ -166,3 +166,35 @@ def test_an_upload_may_hold_nul_bytes(client, admin_user):
         {"file": SimpleUploadedFile("cases.jsonl", b'{"a": 1}\n\x00\n')},
     )
     assert response.status_code == 200
+
+
+def _row_formsets():
+    from conferences.forms import ProfessionalFormSet
+    from plans.forms import AgreementFormSet, EvaluationDateFormSet
+    from referrals.forms import FORMSETS, _formset
+
+    referral_sets = [_formset(model, form) for model, form, _title in FORMSETS.values()]
+    return [AgreementFormSet, EvaluationDateFormSet, ProfessionalFormSet, *referral_sets]
+
+
+@pytest.mark.parametrize("formset_class", _row_formsets(), ids=lambda f: f.form.__name__)
+def test_a_huge_row_count_builds_no_more_rows_than_allowed(formset_class):
+    # TOTAL_FORMS=2147483648 made Django build and render 1,000 rows more than the
+    # form allows (its default hard limit): one POST cost 20 seconds of CPU.
+    prefix = formset_class.get_default_prefix()
+    data = {f"{prefix}-TOTAL_FORMS": "2147483648", f"{prefix}-INITIAL_FORMS": "0"}
+    formset = formset_class(data, prefix=prefix)
+    assert len(formset.forms) <= formset_class.max_num
+    assert not formset.is_valid()
+    assert formset.non_form_errors()
+
+
+def test_a_huge_row_count_on_the_referral_form_is_a_dutch_error(client, referrer):
+    client.force_login(referrer)
+    response = client.post(
+        reverse("referrals:create"), form_data(**{"network-TOTAL_FORMS": "2147483648"})
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vul hier maximaal 60 rijen in." in html
+    assert html.count('name="network-') < 5 * 61
