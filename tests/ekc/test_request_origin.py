@@ -29,6 +29,8 @@ def _request(**meta):
         (1, "6.6.6.6, ' OR 1=1 --", "10.0.0.2"),
         (1, "2001:db8::1", "2001:db8::1"),
         (1, "", "10.0.0.2"),
+        # Our proxy's entry is not an address: nothing further left is believed.
+        (1, "6.6.6.6, unknown", "10.0.0.2"),
     ],
 )
 def test_client_address_trusts_only_our_own_proxies(settings, count, forwarded, expected):
