@@ -24,8 +24,8 @@ from ekc.audit import AccessAction, log_access
 from ekc.editing import StaleEdit, refuse_stale, submit_once
 from ekc.rules import require
 from referrals.models import NetworkMember
+from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
-from referrals.views import get_referral_for
 
 
 def _case(request, pk, check=can_view_preparation):

@@ -30,8 +30,8 @@ from ekc.audit import AccessAction, log_access
 from ekc.editing import OUT_OF_DATE, StaleEdit, refuse_stale, submit_once
 from ekc.rules import require
 from referrals.rules import can_manage_referral
+from referrals.selectors import get_referral_for
 from referrals.services import TransitionError, has_consent
-from referrals.views import get_referral_for
 
 IMPORT_SESSION_KEY = "coordinator_import_csv"
 

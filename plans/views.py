@@ -32,8 +32,8 @@ from plans.rules import (
 )
 from plans.scans import served_type
 from referrals.lifecycle import CaseStatus
+from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
-from referrals.views import get_referral_for
 
 
 def _plans(referral):

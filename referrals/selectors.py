@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from referrals.lifecycle import CaseStatus
@@ -28,6 +29,14 @@ def referrals_for(user):
     return Referral.objects.filter(visible_referrals_q(user)).select_related(
         "region", "organization"
     )
+
+
+def get_referral_for(user, pk):
+    """The case if ``user`` may see it; 404 otherwise (outsiders learn nothing)."""
+    try:
+        return referrals_for(user).get(pk=pk)
+    except Referral.DoesNotExist:
+        raise Http404 from None
 
 
 def working_days_back(day, count):

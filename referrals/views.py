@@ -32,16 +32,9 @@ from referrals.rules import (
     can_see_referral_lists,
     can_stop_referral,
 )
+from referrals.selectors import get_referral_for
 
 PAGE_SIZE = 25
-
-
-def get_referral_for(user, pk):
-    """The case if ``user`` may see it; 404 otherwise (outsiders learn nothing)."""
-    try:
-        return selectors.referrals_for(user).get(pk=pk)
-    except Referral.DoesNotExist:
-        raise Http404 from None
 
 
 def referral_list(request):

@@ -11,8 +11,8 @@ from conferences.models import ConferenceStatus
 from conferences.rules import can_view_preparation
 from ekc.audit import AccessAction, log_access
 from ekc.editing import submit_once
+from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
-from referrals.views import get_referral_for
 from research import surveys
 from research.models import SurveyInvitation
 from research.survey_forms import CodeForm, InviteForm, PaperForm, SurveyForm
