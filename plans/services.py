@@ -84,9 +84,9 @@ def plan_save(*, plan, actor, version, fields, agreements, evaluation_dates, sca
 
     A submitted plan is frozen: nothing in it can change. ``version`` is the draft's
     ``edit_version`` the form was read at: when someone else saved it since, raises
-    ``StaleEdit`` and saves nothing. A scan that is replaced or removed is deleted from
-    disk once the change has committed; when saving fails, the file just stored is
-    deleted again.
+    ``StaleEdit`` and saves nothing. A new or removed scan is a case event. A scan
+    that is replaced or removed is deleted from disk once the change has committed;
+    when saving fails, the file just stored is deleted again.
     """
     stored = []
     try:
@@ -122,15 +122,8 @@ def _plan_save(*, plan, actor, version, fields, agreements, evaluation_dates, sc
             setattr(plan, name, fields[name])
     update_fields = [name for name in PLAN_FIELDS if name in fields]
     if scan is not None:
-        old_scan = plan.scan.name
-        if scan:
-            plan.scan.save(scan.name, scan, save=False)  # writes the file to the storage
-            stored.append(plan.scan.name)
-        else:
-            plan.scan = ""
+        _scan_replace(plan=plan, actor=actor, referral=referral, scan=scan, stored=stored)
         update_fields.append("scan")
-        if old_scan:
-            delete_scan_after_commit(old_scan)
     plan.save(update_fields=update_fields)
     plan.agreements.all().delete()
     Agreement.objects.bulk_create(
@@ -144,6 +137,27 @@ def _plan_save(*, plan, actor, version, fields, agreements, evaluation_dates, sc
         [EvaluationMoment(plan=plan, due_on=day) for day in sorted(set(evaluation_dates))]
     )
     return plan
+
+
+def _scan_replace(*, plan, actor, referral, scan, stored):
+    """Put ``scan`` (a checked file, or False to remove it) on the locked ``plan``,
+    recording a case event; the caller saves the plan. The file is written to the
+    storage at once (its name goes into ``stored``, to be deleted if the transaction
+    fails); the old one is deleted once the change has committed."""
+    old_scan = plan.scan.name
+    if scan:
+        plan.scan.save(scan.name, scan, save=False)  # writes the file to the storage
+        stored.append(plan.scan.name)
+    else:
+        plan.scan = ""
+    if old_scan:
+        delete_scan_after_commit(old_scan)
+    record_event(
+        referral=referral,
+        actor=actor,
+        kind="plan_scan_attached" if scan else "plan_scan_removed",
+        details={"version": plan.version},
+    )
 
 
 def _agreement(data):
