@@ -18,6 +18,7 @@ from referrals.models import (
     Referral,
     StopReason,
 )
+from referrals.services import REFERRAL_ROWS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REQUIRED_TO_SEND = ("occasion", "question", "bounds", "family_name")
@@ -99,7 +100,7 @@ class ReferralForm(GuardedFormMixin, forms.ModelForm):
 class MainPersonForm(forms.ModelForm):
     class Meta:
         model = MainPerson
-        fields = ["name", "birth_date", "sex", "is_child", "lives_with"]
+        fields = REFERRAL_ROWS["main_persons"][1]
         widgets = {"birth_date": DATE_INPUT}
         field_classes = {"birth_date": PlausibleDateField}
 
@@ -125,13 +126,13 @@ class MainPersonForm(forms.ModelForm):
 class ProfessionalForm(forms.ModelForm):
     class Meta:
         model = InvolvedProfessional
-        fields = ["name", "organization", "role", "contact"]
+        fields = REFERRAL_ROWS["professionals"][1]
 
 
 class NetworkMemberForm(forms.ModelForm):
     class Meta:
         model = NetworkMember
-        fields = ["name", "relation"]
+        fields = REFERRAL_ROWS["network"][1]
 
 
 def _formset(model, form, extra=1):

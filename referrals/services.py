@@ -7,6 +7,7 @@ sends mail only after the transaction commits.
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,7 +18,16 @@ from ekc.models import Region
 from ekc.rules import require
 from referrals import notifications
 from referrals.lifecycle import CaseStatus, Transition, can_transition, target_of
-from referrals.models import CaseEvent, Consent, NonOffer, ReferenceCounter, Referral
+from referrals.models import (
+    CaseEvent,
+    Consent,
+    InvolvedProfessional,
+    MainPerson,
+    NetworkMember,
+    NonOffer,
+    ReferenceCounter,
+    Referral,
+)
 from referrals.rules import (
     CURRENT_ASSIGNMENT,
     can_edit_referral,
@@ -90,10 +100,19 @@ def transition(*, referral, actor, transition, details=None, **changes):
     return referral
 
 
+# The rows of a referral that its form edits: the model and the fields it sets.
+REFERRAL_ROWS = {
+    "main_persons": (MainPerson, ("name", "birth_date", "sex", "is_child", "lives_with")),
+    "professionals": (InvolvedProfessional, ("name", "organization", "role", "contact")),
+    "network": (NetworkMember, ("name", "relation")),
+}
+
+
 @transaction.atomic
-def referral_create(*, actor, organization, region=None, referrer=None, **fields):
+def referral_create(*, actor, organization, region=None, referrer=None, children=None, **fields):
     """Create a draft. A referrer drafts for their own organisation; a regional
-    manager for an organisation in one of their regions."""
+    manager for an organisation in one of their regions. ``children``: its rows, as
+    in ``referral_update``."""
     region = region or organization.region
     if actor.is_referrer and not actor.is_regional_manager:
         require(actor.organization_id == organization.pk)
@@ -108,6 +127,8 @@ def referral_create(*, actor, organization, region=None, referrer=None, **fields
         **fields,
     )
     record_event(referral=referral, actor=actor, kind="created", to_status=referral.status)
+    if children:
+        _rows_save(referral=referral, actor=actor, children=children)
     return referral
 
 
@@ -117,11 +138,14 @@ def _serves(user, region):
 
 @transaction.atomic
 def referral_update(*, referral, actor, version, fields, children=None):
-    """Save edited details, refusing when someone else saved in between.
+    """Save edited details and rows, refusing when someone else saved in between.
 
-    ``version`` is the case's version the form was read at. ``children`` is a
-    callable run inside the transaction to save the formsets. Returns the fresh
-    case, or raises ``StaleEdit`` (nothing saved).
+    ``version`` is the case's version the form was read at. ``children`` maps a row
+    list of ``REFERRAL_ROWS`` to the rows that change: a new row is a dict of its
+    fields, a changed one has its ``pk`` too, a removed one is ``{"pk": ..., "delete":
+    True}``. Network members added, changed or removed are case events, as when the
+    coordinator adds them. Returns the fresh case, or raises ``StaleEdit`` (nothing
+    saved).
     """
     require(can_edit_referral(actor, referral))
     bump_version_or_refuse(Referral, referral.pk, version)
@@ -129,15 +153,61 @@ def referral_update(*, referral, actor, version, fields, children=None):
     for name, value in fields.items():
         setattr(referral, name, value)
     referral.save(update_fields=list(fields))
-    if children:
-        children(referral)
     record_event(
         referral=referral,
         actor=actor,
         kind="updated",
         details={"fields": sorted(fields)},
     )
+    if children:
+        _rows_save(referral=referral, actor=actor, children=children)
     return referral
+
+
+NETWORK_EVENTS = {
+    "added": "network_added",
+    "changed": "network_changed",
+    "removed": "network_removed",
+}
+
+
+def _rows_save(*, referral, actor, children):
+    for name, rows in children.items():
+        model, names = REFERRAL_ROWS[name]
+        ids = [row["pk"] for row in rows if row.get("pk")]
+        existing = model.objects.filter(referral=referral).in_bulk(ids) if ids else {}
+        for row in rows:
+            unknown = set(row) - {"pk", "delete", *names}
+            if unknown:
+                raise ValueError(f"Not a field of {name}: {', '.join(sorted(unknown))}")
+            values = {field: row[field] for field in names if field in row}
+            if not row.get("pk"):
+                item = model.objects.create(referral=referral, **values)
+                change = "added"
+            elif row["pk"] not in existing:
+                raise PermissionDenied  # a row of another case (or a tampered form)
+            elif row.get("delete"):
+                item = existing[row["pk"]]
+                item.delete()
+                change = "removed"
+            else:
+                item = existing[row["pk"]]
+                for field, value in values.items():
+                    setattr(item, field, value)
+                update_fields = list(values)
+                if model is NetworkMember:
+                    # An open edit of this member by the coordinator is stale now.
+                    item.version = F("version") + 1
+                    update_fields.append("version")
+                item.save(update_fields=update_fields)
+                change = "changed"
+            if model is NetworkMember:
+                record_event(
+                    referral=referral,
+                    actor=actor,
+                    kind=f"network_{change}",
+                    details={"relation": item.relation},
+                )
 
 
 def missing_for_registration(referral):

@@ -155,13 +155,15 @@ def _render_form(request, form, formsets, referral, added=None, is_manager=None)
 
 @transaction.atomic
 def _save_referral(request, form, formsets, referral):
+    # One transaction: a referral that cannot be sent is not saved either.
     user = request.user
     data = dict(form.cleaned_data)
+    children = {name: formset.changes() for name, formset in formsets.items()}
     if referral is None:
         organization = data.pop("organization", None) or user.organization
         referrer = data.pop("referrer", None)
         referral = services.referral_create(
-            actor=user, organization=organization, referrer=referrer, **data
+            actor=user, organization=organization, referrer=referrer, children=children, **data
         )
     else:
         if "organization" in data:
@@ -171,10 +173,8 @@ def _save_referral(request, form, formsets, referral):
             actor=user,
             version=form.read_version,
             fields=data,
+            children=children,
         )
-    for formset in formsets.values():
-        formset.instance = referral
-        formset.save()
     if "submit" in request.POST:
         referral = services.referral_submit(referral=referral, actor=user)
         messages.success(request, _("The referral has been sent to the regional manager."))

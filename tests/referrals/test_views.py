@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordinators.models import Assignment
+from referrals import services
 from referrals.lifecycle import CaseStatus
 from referrals.models import Referral
 from tests import factories
@@ -238,6 +239,52 @@ def test_stale_edit_keeps_the_users_input(client, regional_manager, organization
     assert "Mijn nieuwe vraag" in html
     referral.refresh_from_db()
     assert referral.question == "Andere vraag"
+
+
+def test_network_members_added_and_removed_in_the_form_are_case_events(client, referrer):
+    referral = factories.draft(referrer, referrer.organization)
+    services.referral_update(
+        referral=referral,
+        actor=referrer,
+        version=referral.version,
+        fields={},
+        children={"network": [{"name": "Oma", "relation": "grandparent"}]},
+    )
+    grandmother = referral.network_members.get()
+    person = referral.main_persons.get()
+    client.force_login(referrer)
+    response = post_form(
+        client,
+        reverse("referrals:edit", args=[referral.pk]),
+        form_data(
+            **{
+                "main_persons-INITIAL_FORMS": "1",
+                "main_persons-0-id": person.pk,
+                "main_persons-0-name": person.name,
+                "main_persons-0-birth_date": person.birth_date.isoformat(),
+                "main_persons-0-sex": person.sex,
+                "professionals-TOTAL_FORMS": "0",
+                "network-TOTAL_FORMS": "2",
+                "network-INITIAL_FORMS": "1",
+                "network-0-id": grandmother.pk,
+                "network-0-name": "Oma",
+                "network-0-relation": "grandparent",
+                "network-0-DELETE": "on",
+                "network-1-name": "Buurman",
+                "network-1-relation": "neighbour",
+                "save": "1",
+            }
+        ),
+    )
+    assert response.status_code == 302
+    assert list(referral.network_members.values_list("name", flat=True)) == ["Buurman"]
+    assert list(referral.main_persons.values_list("name", flat=True)) == [person.name]
+    kinds = referral.events.filter(kind__startswith="network").order_by("pk")
+    assert [(e.kind, e.details["relation"]) for e in kinds] == [
+        ("network_added", "grandparent"),
+        ("network_removed", "grandparent"),
+        ("network_added", "neighbour"),
+    ]
 
 
 def test_manager_takes_in_and_returns_through_the_page(
