@@ -1,10 +1,16 @@
 """Who may write, see and decide on a family's plan, and follow it up."""
 
 import rules
+from django.db.models import Q
 
 from conferences.rules import is_accepted_coordinator
 from ekc.rules import is_administrator, is_liaison, is_referrer, is_regional_manager
-from referrals.rules import can_view_referral, manages_region_of
+from referrals.rules import (
+    can_view_referral,
+    coordinated_cases_q,
+    manages_region_of,
+    regions_cases_q,
+)
 
 
 @rules.predicate
@@ -29,6 +35,14 @@ can_decide_plan = is_deciding_referrer
 # "Carried out at once, outside waiting lists": the referring side records when help began.
 can_record_help = of_referring_organization
 can_evaluate = is_accepted_coordinator | manages_region_of
+
+
+def evaluated_cases_q(user):
+    """A filter for the cases whose plans ``user`` evaluates (``can_evaluate``); an
+    administrator keeps an eye on all of them."""
+    if is_administrator(user):
+        return Q()
+    return coordinated_cases_q(user, ("accepted",)) | regions_cases_q(user)
 
 
 @rules.predicate

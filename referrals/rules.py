@@ -26,22 +26,32 @@ def visible_referrals_q(user):
     """A filter for the cases ``user`` may see; matches nothing for outsiders."""
     if is_administrator(user):
         return Q()
-    q = Q(pk__in=[])
-    if is_regional_manager(user):
-        # The region's work starts when the referral is submitted or registered.
-        q |= Q(region__in=region_ids(user)) & ~Q(status=CaseStatus.DRAFT)
-        q |= Q(region__in=region_ids(user), created_by=user)
+    # The region's work starts when the referral is submitted or registered.
+    q = regions_cases_q(user) & (~Q(status=CaseStatus.DRAFT) | Q(created_by=user))
     if is_referrer(user) or is_liaison(user):
         q |= Q(organization_id=user.organization_id)
-    if is_coordinator(user):
-        # A subquery, not a join: a join would repeat cases with several assignments.
-        q |= Q(
-            pk__in=Referral.objects.filter(
-                assignments__coordinator__user=user,
-                assignments__status__in=CURRENT_ASSIGNMENT,
-            ).values("pk")
-        )
-    return q
+    return q | coordinated_cases_q(user)
+
+
+def regions_cases_q(user):
+    """A filter for the cases of the regions ``user`` manages (``manages_region_of``)."""
+    if not is_regional_manager(user):
+        return Q(pk__in=[])
+    return Q(region__in=region_ids(user))
+
+
+def coordinated_cases_q(user, assignment_states=CURRENT_ASSIGNMENT):
+    """A filter for the cases ``user`` coordinates (``is_case_coordinator``); with
+    ``("accepted",)`` only those they said yes to (``is_accepted_coordinator``)."""
+    if not is_coordinator(user):
+        return Q(pk__in=[])
+    # A subquery, not a join: a join would repeat cases with several assignments.
+    return Q(
+        pk__in=Referral.objects.filter(
+            assignments__coordinator__user=user,
+            assignments__status__in=assignment_states,
+        ).values("pk")
+    )
 
 
 @rules.predicate
@@ -119,6 +129,25 @@ can_edit_referral = (referrer_of_own_organization & is_with_referrer) | (
 can_stop_referral = is_before_conference & (can_manage_referral | referrer_of_own_organization)
 can_reopen_referral = is_administrator & is_ended
 can_register_referrals = is_administrator | is_regional_manager | is_referrer
+
+
+def drafts_as_referrer(user):
+    """A referrer drafts as the case's referrer, for their own organisation; one who is
+    a regional manager too drafts as a manager."""
+    return is_referrer(user) and not is_regional_manager(user)
+
+
+@rules.predicate
+def can_draft_referral_for(user, organization):
+    """Draft a case for ``organization``: a referrer for their own, a regional manager
+    for one in their regions, an administrator for any."""
+    if drafts_as_referrer(user):
+        return organization.pk == user.organization_id
+    return is_administrator(user) or (
+        is_regional_manager(user) and organization.region_id in region_ids(user)
+    )
+
+
 can_see_referral_lists = (
     is_administrator | is_regional_manager | is_referrer | is_liaison | is_coordinator
 )

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekc.editing import bump_version_or_refuse
-from ekc.models import Region
 from ekc.rules import require
 from referrals import notifications
 from referrals.lifecycle import CaseStatus, Transition, can_transition, target_of
@@ -30,11 +29,13 @@ from referrals.models import (
 )
 from referrals.rules import (
     CURRENT_ASSIGNMENT,
+    can_draft_referral_for,
     can_edit_referral,
     can_manage_referral,
     can_record_non_offer,
     can_reopen_referral,
     can_stop_referral,
+    drafts_as_referrer,
     is_accepted_coordinator,
 )
 
@@ -109,19 +110,16 @@ REFERRAL_ROWS = {
 
 
 @transaction.atomic
-def referral_create(*, actor, organization, region=None, referrer=None, children=None, **fields):
-    """Create a draft. A referrer drafts for their own organisation; a regional
-    manager for an organisation in one of their regions. ``children``: its rows, as
-    in ``referral_update``."""
-    region = region or organization.region
-    if actor.is_referrer and not actor.is_regional_manager:
-        require(actor.organization_id == organization.pk)
+def referral_create(*, actor, organization, referrer=None, children=None, **fields):
+    """Create a draft, in the organisation's region (``can_draft_referral_for``: a
+    referrer drafts for their own organisation, as its referrer). ``children``: its
+    rows, as in ``referral_update``."""
+    require(can_draft_referral_for(actor, organization))
+    if drafts_as_referrer(actor):
         referrer = actor
-    else:
-        require(actor.is_superuser or (actor.is_regional_manager and _serves(actor, region)))
     referral = Referral.objects.create(
         organization=organization,
-        region=region,
+        region_id=organization.region_id,
         referrer=referrer,
         created_by=actor,
         **fields,
@@ -130,10 +128,6 @@ def referral_create(*, actor, organization, region=None, referrer=None, children
     if children:
         _rows_save(referral=referral, actor=actor, children=children)
     return referral
-
-
-def _serves(user, region):
-    return Region.objects.filter(pk=region.pk, users=user).exists()
 
 
 @transaction.atomic
