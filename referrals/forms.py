@@ -18,10 +18,10 @@ from referrals.models import (
     Referral,
     StopReason,
 )
+from referrals.sending import MAIN_PERSON, missing_to_send
 from referrals.services import REFERRAL_ROWS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-REQUIRED_TO_SEND = ("occasion", "question", "bounds", "family_name")
 
 
 class ReferralForm(GuardedFormMixin, forms.ModelForm):
@@ -58,9 +58,11 @@ class ReferralForm(GuardedFormMixin, forms.ModelForm):
             "problem_areas": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user, final=False, **kwargs):
+    def __init__(self, *args, user, final=False, main_persons=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.final = final
+        # The main persons' row list, checked with the form when it is sent.
+        self.main_persons = main_persons
         self.fields["languages"].choices = language_choices()
         self.fields["occasion"].required = False
         if user.is_regional_manager or user.is_superuser:
@@ -87,14 +89,25 @@ class ReferralForm(GuardedFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.final:
-            for name in REQUIRED_TO_SEND:
-                if name in self.fields and not cleaned.get(name):
+            for name in missing_to_send(cleaned, has_main_person=self._has_main_person()):
+                if name == MAIN_PERSON:
+                    self.add_error(
+                        None, _("Add at least one main person before you send the referral.")
+                    )
+                elif name in self.fields:
                     self.add_error(name, _("Fill this in before you send the referral."))
         referrer = cleaned.get("referrer")
         organization = cleaned.get("organization")
         if referrer and organization and referrer.organization_id != organization.pk:
             self.add_error("referrer", _("This referrer does not work at the chosen organisation."))
         return cleaned
+
+    def _has_main_person(self):
+        if self.main_persons is None or not self.main_persons.is_valid():
+            return True  # no rows sent, or their own errors show: nothing to add here
+        return any(
+            row.get("name") and not row.get("DELETE") for row in self.main_persons.cleaned_data
+        )
 
 
 class MainPersonForm(forms.ModelForm):

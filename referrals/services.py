@@ -38,6 +38,7 @@ from referrals.rules import (
     drafts_as_referrer,
     is_accepted_coordinator,
 )
+from referrals.sending import labels, missing_of
 
 
 class TransitionError(Exception):
@@ -204,23 +205,12 @@ def _rows_save(*, referral, actor, children):
                 )
 
 
-def missing_for_registration(referral):
-    """The fields a referral needs before the region can work on it (empty list if none)."""
-    missing = []
-    for field in ("occasion", "question", "bounds", "family_name"):
-        if not getattr(referral, field):
-            missing.append(Referral._meta.get_field(field).verbose_name)
-    if not referral.main_persons.exists():
-        missing.append(_("at least one main person"))
-    return missing
-
-
 def _check_complete(referral):
-    missing = missing_for_registration(referral)
+    missing = missing_of(referral)
     if missing:
         raise TransitionError(
             _("Fill in the following first: %(fields)s.")
-            % {"fields": ", ".join(str(m) for m in missing)}
+            % {"fields": ", ".join(str(label) for label in labels(missing))}
         )
 
 

@@ -33,6 +33,7 @@ from referrals.rules import (
     can_stop_referral,
 )
 from referrals.selectors import get_referral_for
+from referrals.sending import labels, missing_of
 
 PAGE_SIZE = 25
 
@@ -96,19 +97,21 @@ def _referral_form_page(request, referral=None):
     if request.method == "POST":
         add = request.POST.get("add_row")
         final = _final_action(request)
-        form = ReferralForm(request.POST, instance=referral, user=user, final=final)
         formsets = build_formsets(request.POST, instance=referral or Referral(), add=add)
+        form = ReferralForm(
+            request.POST,
+            instance=referral,
+            user=user,
+            final=final,
+            main_persons=formsets["main_persons"],
+        )
         if add:
             # "Add a row" re-shows the form with one more empty row; nothing is saved.
             for formset in formsets.values():
                 formset._errors = []
             form._errors = {}
             return _render_form(request, form, formsets, referral, added=add)
-        valid = form.is_valid() and all(f.is_valid() for f in formsets.values())
-        if valid and final and not _has_main_person(formsets["main_persons"]):
-            messages.error(request, _("Add at least one main person before you send the referral."))
-            valid = False
-        if valid:
+        if form.is_valid() and all(f.is_valid() for f in formsets.values()):
             try:
                 referral = _save_referral(request, form, formsets, referral)
             except StaleEdit as stale:
@@ -123,13 +126,6 @@ def _referral_form_page(request, referral=None):
         form = ReferralForm(instance=referral, user=user)
         formsets = build_formsets(instance=referral or Referral())
     return _render_form(request, form, formsets, referral, is_manager=is_manager)
-
-
-def _has_main_person(formset):
-    return any(
-        f.cleaned_data and f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
-        for f in formset.forms
-    )
 
 
 def _render_form(request, form, formsets, referral, added=None, is_manager=None):
@@ -235,7 +231,7 @@ def referral_detail(request, pk):
             and status not in (CaseStatus.CLOSED, CaseStatus.STOPPED),
             "can_match": manage and status == CaseStatus.REGISTERED,
             "is_case_coordinator": is_case_coordinator,
-            "missing": services.missing_for_registration(referral)
+            "missing": labels(missing_of(referral))
             if status in (CaseStatus.DRAFT, CaseStatus.RETURNED)
             else [],
             "consent_form": ConsentForm(),

@@ -185,6 +185,28 @@ def test_bad_input_keeps_the_form_and_shows_dutch_errors(client, referrer):
     assert not Referral.objects.exists()
 
 
+def test_sending_without_a_main_person_keeps_the_form_and_saves_nothing(client, referrer):
+    client.force_login(referrer)
+    empty_row = {f"main_persons-0-{name}": "" for name in ("name", "birth_date", "sex", "is_child")}
+    data = form_data(submit="1", **empty_row)
+    response = post_form(client, reverse("referrals:create"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Voeg minstens één hoofdpersoon toe voordat je de aanmelding verstuurt." in html
+    assert "Oma Ayse" in html
+    assert not Referral.objects.exists()
+
+
+def test_the_case_page_says_what_is_still_needed_to_send(client, referrer):
+    referral = services.referral_create(
+        actor=referrer, organization=referrer.organization, family_name="De Wit"
+    )
+    client.force_login(referrer)
+    html = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "minstens één hoofdpersoon" in html
+    assert "Nog in te vullen" in html
+
+
 def test_a_draft_saves_with_little_and_is_finished_later(client, referrer):
     client.force_login(referrer)
     response = post_form(
