@@ -2,6 +2,7 @@
 
 import datetime
 
+import holidays
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
@@ -30,11 +31,17 @@ def referrals_for(user):
     )
 
 
+# Dutch public holidays (Koningsdag, Christmas, ...) are no working days. The
+# calendar fills in each year the first time a date in it is looked up.
+DUTCH_HOLIDAYS = holidays.country_holidays("NL")
+
+
 def working_days_back(day, count):
-    """The date ``count`` working days (Mon-Fri) before ``day``."""
+    """The date ``count`` working days before ``day``: weekends and Dutch public
+    holidays are skipped."""
     while count > 0:
         day -= datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in DUTCH_HOLIDAYS:
             count -= 1
     return day
 
