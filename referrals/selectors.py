@@ -94,26 +94,8 @@ def flags_for(referral, cutoffs):
     return flags
 
 
-def work_queue(
-    user, *, q="", region=None, organization=None, occasion="", status="", attention=False
-):
-    """The queue: visible cases, filtered, by state (lifecycle order), longest waiting first."""
-    referrals = referrals_for(user)
-    if q:
-        referrals = referrals.filter(Q(reference__icontains=q) | Q(family_name__icontains=q))
-    if region:
-        referrals = referrals.filter(region=region)
-    if organization:
-        referrals = referrals.filter(organization=organization)
-    if occasion:
-        referrals = referrals.filter(occasion=occasion)
-    if status:
-        referrals = referrals.filter(status=status)
-    else:
-        # Ended cases leave the queue unless asked for by state.
-        referrals = referrals.exclude(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED])
-    if attention:
-        referrals = referrals.filter(attention_q(attention_cutoffs()))
+def in_queue_order(referrals):
+    """The queue's order: by state (lifecycle order), longest waiting first."""
     status_rank = Case(
         *[When(status=value, then=Value(rank)) for rank, value in enumerate(STATUS_ORDER)],
         output_field=IntegerField(),
