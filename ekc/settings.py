@@ -110,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ekc.context_processors.navigation",
+                "shell.context_processors.navigation",
             ],
         },
     },
