@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ekc.forms import PlausibleDateField
 from ekc.models import Organization, Region
+from ekc.rules import is_administrator, is_regional_manager
 from referrals import selectors
 from referrals.lifecycle import CaseStatus
 from referrals.models import NonOffer, Occasion
@@ -49,10 +50,15 @@ class WorkQueueFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, user):
         super().__init__(data, queryset=selectors.referrals_for(user))
-        # Only the user's own regions and their organisations can be chosen: a
-        # filter must not tell anyone what exists elsewhere. The options are plain
-        # lists, one query each.
-        regions = Region.objects.all() if user.is_superuser else Region.objects.filter(users=user)
+        # Only a manager's own regions and their organisations can be chosen (every
+        # region for an administrator, none for anyone else): a filter must not
+        # tell anyone what exists elsewhere. The options are plain lists.
+        if is_administrator(user):
+            regions = Region.objects.all()
+        elif is_regional_manager(user):
+            regions = Region.objects.filter(users=user)
+        else:
+            regions = Region.objects.none()
         organizations = Organization.objects.filter(region__in=regions)
         self.filters["region"].extra["choices"] = _options(regions)
         self.filters["organization"].extra["choices"] = _options(organizations)

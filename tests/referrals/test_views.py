@@ -423,3 +423,15 @@ def test_filters_offer_and_apply_only_the_managers_own_regions(
         response = client.get(reverse("referrals:list"), {"q": "e", **tampered})
         # The other region's choice is not valid here: it is dropped, the search stays.
         assert [row["referral"].family_name for row in response.context["rows"]] == ["Jansen"]
+
+
+def test_only_managers_and_administrators_get_region_and_organisation_options(
+    client, referrer, regional_manager, organization
+):
+    client.force_login(referrer)
+    form = client.get(reverse("referrals:list")).context["form"]
+    assert [value for value, _label in form.fields["region"].choices] == [""]
+    assert [value for value, _label in form.fields["organization"].choices] == [""]
+    client.force_login(regional_manager)
+    form = client.get(reverse("referrals:list")).context["form"]
+    assert [value for value, _label in form.fields["organization"].choices] == ["", organization.pk]
