@@ -5,8 +5,10 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from plans.models import EvaluationMoment
-from referrals.lifecycle import CaseStatus
+from ekc.rules import is_administrator, is_coordinator, is_regional_manager
+from plans.models import ACCEPTED_DECISIONS, EvaluationMoment
+from referrals.lifecycle import FOLLOWING_PLAN
+from referrals.rules import coordinated_by_q
 
 DUE_WITHIN_DAYS = 7
 
@@ -18,17 +20,14 @@ def due_evaluations(user, within_days=DUE_WITHIN_DAYS):
     moments = EvaluationMoment.objects.filter(
         evaluation__isnull=True,
         due_on__lte=horizon,
-        plan__decision__decision__in=["accepted", "accepted_with_conditions"],
-        plan__referral__status__in=[CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP],
+        plan__decision__decision__in=ACCEPTED_DECISIONS,
+        plan__referral__status__in=FOLLOWING_PLAN,
     )
-    if not user.is_superuser:
+    if not is_administrator(user):
         scope = Q(pk__in=[])
-        if user.is_coordinator:
-            scope |= Q(
-                plan__referral__assignments__coordinator__user=user,
-                plan__referral__assignments__status="accepted",
-            )
-        if user.is_regional_manager:
+        if is_coordinator(user):
+            scope |= coordinated_by_q(user, to_case="plan__referral__")
+        if is_regional_manager(user):
             scope |= Q(plan__referral__region__users=user)
         moments = moments.filter(scope)
     return moments.select_related("plan__referral").order_by("due_on").distinct()[:50]

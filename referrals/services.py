@@ -13,24 +13,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekc.editing import bump_version_or_refuse
-from ekc.models import Region
-from ekc.rules import require
-from referrals import notifications
-from referrals.lifecycle import CaseStatus, Transition, can_transition, target_of
-from referrals.models import CaseEvent, Consent, NonOffer, ReferenceCounter, Referral
-from referrals.rules import (
-    CURRENT_ASSIGNMENT,
-    can_edit_referral,
-    can_manage_referral,
-    can_record_non_offer,
-    can_reopen_referral,
-    can_stop_referral,
-    is_accepted_coordinator,
+from ekc.lifecycle import TransitionError  # raised by every app's services
+from ekc.rules import (
+    is_administrator,
+    is_referrer,
+    is_regional_manager,
+    region_ids,
+    require,
+    require_action,
 )
+from referrals import notifications
+from referrals.lifecycle import (
+    ASSIGNMENT_LIFECYCLE,
+    CaseStatus,
+    Transition,
+    can_transition,
+    target_of,
+)
+from referrals.models import CaseEvent, Consent, NonOffer, ReferenceCounter, Referral
+from referrals.rules import is_accepted_coordinator
 
 
-class TransitionError(Exception):
-    """The case is not in a state that allows this change."""
+def refused(referral, transition):
+    """Why ``transition`` cannot happen to ``referral`` in its state now."""
+    return _("This case is %(status)s; it cannot be %(change)s now.") % {
+        "status": referral.get_status_display().lower(),
+        "change": transition.label,
+    }
 
 
 def record_event(*, referral, actor, kind, from_status="", to_status="", details=None):
@@ -67,10 +76,7 @@ def transition(*, referral, actor, transition, details=None, **changes):
     Sets ``changes`` on the case in the same save. Returns the fresh case.
     """
     if not can_transition(referral.status, transition):
-        raise TransitionError(
-            _("This case is %(status)s; it cannot be %(change)s now.")
-            % {"status": referral.get_status_display().lower(), "change": transition.label}
-        )
+        raise TransitionError(refused(referral, transition))
     from_status = referral.status
     referral.status = target_of(transition)
     referral.status_changed_at = timezone.now()
@@ -95,11 +101,14 @@ def referral_create(*, actor, organization, region=None, referrer=None, **fields
     """Create a draft. A referrer drafts for their own organisation; a regional
     manager for an organisation in one of their regions."""
     region = region or organization.region
-    if actor.is_referrer and not actor.is_regional_manager:
+    if is_referrer(actor) and not is_regional_manager(actor):
         require(actor.organization_id == organization.pk)
         referrer = actor
     else:
-        require(actor.is_superuser or (actor.is_regional_manager and _serves(actor, region)))
+        require(
+            is_administrator(actor)
+            or (is_regional_manager(actor) and region.pk in region_ids(actor))
+        )
     referral = Referral.objects.create(
         organization=organization,
         region=region,
@@ -111,10 +120,6 @@ def referral_create(*, actor, organization, region=None, referrer=None, **fields
     return referral
 
 
-def _serves(user, region):
-    return Region.objects.filter(pk=region.pk, users=user).exists()
-
-
 @transaction.atomic
 def referral_update(*, referral, actor, version, fields, children=None):
     """Save edited details, refusing when someone else saved in between.
@@ -123,7 +128,7 @@ def referral_update(*, referral, actor, version, fields, children=None):
     callable run inside the transaction to save the formsets. Returns the fresh
     case, or raises ``StaleEdit`` (nothing saved).
     """
-    require(can_edit_referral(actor, referral))
+    require_action("referrals.edit_referral", actor, referral)
     bump_version_or_refuse(Referral, referral.pk, version)
     referral.refresh_from_db()
     for name, value in fields.items():
@@ -168,7 +173,12 @@ def _today():
 def referral_submit(*, referral, actor):
     """The referrer hands a finished draft to the region; it waits as "submitted"."""
     referral = lock_case(referral)
-    require(actor.is_referrer and actor.organization_id == referral.organization_id)
+    require_action(
+        "referrals.submit_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.SUBMIT),
+    )
     _check_complete(referral)
     referral = transition(
         referral=referral,
@@ -185,7 +195,12 @@ def referral_submit(*, referral, actor):
 def referral_register(*, referral, actor):
     """A regional manager registers a referral they drafted themselves."""
     referral = lock_case(referral)
-    require(can_manage_referral(actor, referral))
+    require_action(
+        "referrals.register_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.REGISTER),
+    )
     _check_complete(referral)
     now = timezone.now()
     referral = transition(
@@ -204,7 +219,12 @@ def referral_register(*, referral, actor):
 def referral_take_in(*, referral, actor):
     """The regional manager accepts a submitted referral for the region."""
     referral = lock_case(referral)
-    require(can_manage_referral(actor, referral))
+    require_action(
+        "referrals.take_in_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.TAKE_IN),
+    )
     return transition(
         referral=referral,
         actor=actor,
@@ -220,7 +240,12 @@ def referral_return(*, referral, actor, reason):
     if not reason.strip():
         raise ValueError("A reason is required.")
     referral = lock_case(referral)
-    require(can_manage_referral(actor, referral))
+    require_action(
+        "referrals.return_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.RETURN),
+    )
     referral = transition(
         referral=referral,
         actor=actor,
@@ -236,7 +261,7 @@ def referral_return(*, referral, actor, reason):
 def consent_record(*, referral, actor, given_by, given_on, scope):
     """Record the family's consent (required before a coordinator is proposed)."""
     referral = lock_case(referral)
-    require(can_edit_referral(actor, referral) or can_manage_referral(actor, referral))
+    require_action("referrals.record_consent", actor, referral)
     if given_on > _today():
         raise ValueError("Consent cannot be given in the future.")
     consent = Consent.objects.create(
@@ -259,7 +284,9 @@ def has_consent(referral):
 def referral_stop(*, referral, actor, reason, note=""):
     """End a case without a conference, with a stop reason (counts in research)."""
     referral = lock_case(referral)
-    require(can_stop_referral(actor, referral))
+    require_action(
+        "referrals.stop_referral", actor, referral, refused=refused(referral, Transition.STOP)
+    )
     referral = transition(
         referral=referral,
         actor=actor,
@@ -270,8 +297,8 @@ def referral_stop(*, referral, actor, reason, note=""):
     )
     # Free the coordinator's place. Assignments belong to the coordinators app,
     # reached through the relation so this app need not import a later one.
-    referral.assignments.filter(status__in=CURRENT_ASSIGNMENT).update(
-        status="ended", responded_at=timezone.now()
+    referral.assignments.filter(status__in=ASSIGNMENT_LIFECYCLE.sources("end")).update(
+        status=ASSIGNMENT_LIFECYCLE.target("end"), responded_at=timezone.now()
     )
     return referral
 
@@ -285,9 +312,12 @@ def referral_reopen(*, referral, actor, reason):
     if not reason.strip():
         raise ValueError("A reason is required.")
     referral = lock_case(referral)
-    if not can_transition(referral.status, Transition.REOPEN):
-        raise TransitionError(_("Only a stopped or closed case can be reopened."))
-    require(can_reopen_referral(actor, referral))
+    require_action(
+        "referrals.reopen_referral",
+        actor,
+        referral,
+        refused=_("Only a stopped or closed case can be reopened."),
+    )
     ended = referral.events.filter(to_status=referral.status).order_by("-at", "-pk").first()
     previous = ended.from_status if ended and ended.from_status else CaseStatus.REGISTERED
     from_status = referral.status
@@ -343,7 +373,7 @@ def working_days_between(start, end):
 @transaction.atomic
 def non_offer_record(*, actor, decided_on, occasion, motivation):
     """A liaison records that their organisation offered no conference, and why."""
-    require(can_record_non_offer(actor))
+    require_action("referrals.record_non_offer", actor)
     if decided_on > _today():
         raise ValueError("The date cannot be in the future.")
     if not motivation.strip():

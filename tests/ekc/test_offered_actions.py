@@ -1,0 +1,136 @@
+"""What is offered is allowed, and what is allowed is offered.
+
+Every button or form of a step carries ``data-action="<rule>"``: the permission
+its service requires. The walk opens the case pages for a case in every state, as
+every role (outsiders and the administrator included), and compares the steps the
+page offers with the rules that hold for that user on that page's objects.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from zeal import zeal_ignore
+
+from coordinators.models import Assignment
+from ekc.rules import ACTIONS, allowed
+from plans.services import current_plan
+from referrals.lifecycle import CURRENT_ASSIGNMENT
+from tests.access import CASE_STATES
+
+pytestmark = pytest.mark.django_db
+
+MARKER = re.compile(r'data-action="([\w.]+)"')
+
+
+def _detail(case):
+    assignments = Assignment.objects.filter(referral=case, status__in=CURRENT_ASSIGNMENT)
+    return {
+        **{
+            name: [case]
+            for name in (
+                "referrals.edit_referral",
+                "referrals.submit_referral",
+                "referrals.register_referral",
+                "referrals.take_in_referral",
+                "referrals.return_referral",
+                "referrals.stop_referral",
+                "referrals.reopen_referral",
+                "referrals.record_consent",
+                "coordinators.propose_coordinator",
+                "research.invite_to_surveys",
+                "plans.close_case",
+            )
+        },
+        "coordinators.withdraw_coordinator": list(assignments.select_related("referral")),
+    }
+
+
+def _preparation(case):
+    conferences = list(case.conferences.select_related("referral"))
+    return {
+        "conferences.prepare_conference": [case],
+        "conferences.schedule_conference": [case],
+        "conferences.change_conference": conferences,
+        "conferences.hold_conference": conferences,
+    }
+
+
+def _plan(case):
+    plan = current_plan(case)
+    if plan is None:
+        return {"plans.start_plan": [case]}
+    shown = [a for a in plan.agreements.select_related("plan__decision", "plan__referral")]
+    return {
+        "plans.start_plan": [case],
+        "plans.edit_plan": [plan],
+        "plans.new_plan_version": [plan],
+        "plans.decide_plan": [plan],
+        "plans.evaluate_plan": [plan],
+        "plans.record_help": shown,
+    }
+
+
+def _edit(case):
+    return {"referrals.register_referral": [case], "referrals.submit_referral": [case]}
+
+
+PAGES = {
+    "referrals:detail": _detail,
+    "referrals:edit": _edit,
+    "conferences:preparation": _preparation,
+    "plans:plan": _plan,
+}
+
+
+def _offered(client, url):
+    response = client.get(url)
+    if response.status_code != 200:
+        return response.status_code, set()
+    return 200, set(MARKER.findall(response.content.decode()))
+
+
+def _walked_cases(world):
+    """A case in every state, and held cases with a plan being written or waiting."""
+    return {**{state: world["cases"][state] for state in CASE_STATES}, **world["plan_cases"]}
+
+
+def test_every_page_offers_exactly_the_steps_its_rules_allow(world):
+    clients = {}
+    for role, user in world["users"].items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    mismatches, seen = [], set()
+    for state, case in _walked_cases(world).items():
+        for page, objects_of in PAGES.items():
+            url = reverse(page, args=[case.pk])
+            with zeal_ignore():  # the walk's own loop over the cases
+                rules_here = objects_of(case)
+            assert set(rules_here) <= set(ACTIONS)
+            for role, user in world["users"].items():
+                status, offered = _offered(clients[role], url)
+                with zeal_ignore():
+                    allowed_here = {
+                        name
+                        for name, objects in rules_here.items()
+                        if any(allowed(name, user, obj) for obj in objects)
+                    }
+                seen |= offered
+                if offered != allowed_here:
+                    mismatches.append(
+                        f"{state} {page} as {role} ({status}): offered {sorted(offered)},"
+                        f" allowed {sorted(allowed_here)}"
+                    )
+    assert mismatches == [], "\n".join(mismatches)
+    # Every step of these pages was offered to someone somewhere: a marker that is
+    # never shown (or misspelt) would make the comparison prove nothing.
+    with zeal_ignore():
+        walked = set().union(
+            *(
+                set(objects_of(case))
+                for case in _walked_cases(world).values()
+                for objects_of in PAGES.values()
+            )
+        )
+    assert walked - seen == set()
