@@ -93,6 +93,13 @@ def allowed(name, user, obj=None):
     return rules.has_perm(name, user, obj)
 
 
+def require_actor(name, user, obj=None):
+    """PermissionDenied unless ``user`` is one who may take this action on ``obj``
+    in some state: a view's early 403, leaving the state to the service's message."""
+    who, _when = ACTIONS[name]
+    require(who.test(user, obj))
+
+
 def require_action(name, user, obj=None, *, refused=None):
     """The guard of every service: PermissionDenied unless ``user`` is one who may
     take this action on ``obj``; an error when they are, but the object's state does

@@ -275,8 +275,8 @@ def help_record(*, agreement, actor, version, started_on=None, not_started_note=
     ``version`` is the agreement's version the form was read at: when someone else
     recorded the help since, raises ``StaleEdit`` and saves nothing.
     """
-    referral = lock_case(agreement.plan.referral)
-    agreement.plan.referral = referral
+    # The plan as it is now (its decision included), with the locked case.
+    referral, agreement.plan = _lock_plan(agreement.plan)
     require_action(
         "plans.record_help",
         actor,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from ekc.audit import AccessAction, log_access, log_access_many
 from ekc.editing import OUT_OF_DATE, OnceForm, StaleEdit, refuse_stale, submit_once
 from ekc.forms import with_added_row
-from ekc.rules import allowed, is_administrator, region_ids, require
+from ekc.rules import allowed, is_administrator, region_ids, require, require_actor
 from plans import services
 from plans.forms import (
     AgreementFormSet,
@@ -208,6 +208,7 @@ def plan_new_version(request, plan_pk):
 @submit_once
 def plan_decide(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
+    require_actor("plans.decide_plan", request.user, plan)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
