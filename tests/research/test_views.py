@@ -5,8 +5,8 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
-from ekc.interchange import import_lines, validate_lines
 from research.models import DashboardSnapshot
+from shell.interchange import import_lines, validate_lines
 from tests.research.test_stats import FIXTURE
 
 pytestmark = pytest.mark.django_db

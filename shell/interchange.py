@@ -79,8 +79,6 @@ CONFERENCE_KEYS = {
     "participants",
 }
 PARTICIPANT_KEYS = {"relation", "attendance"}
-# Parts of the format this version cannot import yet (later issues add them).
-NOT_YET = ()
 SURVEY_KEYS = {"respondent", "grade_conference", "grade_plan", "grade_coordinator"}
 PLAN_KEYS = {"decision", "evaluation_on", "agreements"}
 AGREEMENT_KEYS = {"life_domain", "carried_by", "organization_type", "status"}
@@ -184,9 +182,6 @@ def _check_case(data, coordinator_codes):
         errors.append("surveys must be a list")
     for index, survey in enumerate(surveys if isinstance(surveys, list) else [], start=1):
         errors.extend(_check_survey(survey, f"surveys[{index}]"))
-    for part in NOT_YET:
-        if data.get(part):
-            errors.append(f"{part}: this version of EKC cannot import this part yet")
     return errors
 
 

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ekc.import_views import IMPORT_FOLDER
 from ekc.uploads import remove_stale
 from plans.scans import remove_orphan_scans
+from shell.import_views import IMPORT_FOLDER
 
 
 class Command(BaseCommand):

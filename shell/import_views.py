@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ekc.interchange import import_lines, validate_lines
 from ekc.rules import is_administrator
 from ekc.uploads import delete_file
+from shell.interchange import import_lines, validate_lines
 
 SESSION_KEY = "registrations_import_file"
 # Uploads waiting for their confirmation, in the private storage.
@@ -93,7 +93,7 @@ def import_registrations(request):
             request.session[SESSION_KEY] = name
     return render(
         request,
-        "ekc/import_registrations.html",
+        "shell/import_registrations.html",
         {
             "form": form,
             "validation": validation,

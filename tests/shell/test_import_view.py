@@ -5,9 +5,9 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ekc import import_views
 from referrals.models import Referral
-from tests.ekc.test_import_registrations import case
+from shell import import_views
+from tests.shell.test_import_registrations import case
 
 pytestmark = pytest.mark.django_db
 
