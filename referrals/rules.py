@@ -173,7 +173,7 @@ add_action(
     may_move(Transition.STOP),
 )
 add_action("referrals.reopen_referral", is_administrator, may_move(Transition.REOPEN))
-add_action("referrals.record_consent", can_manage_referral | can_edit_referral, ~in_state(ENDED))
+add_action("referrals.record_consent", can_manage_referral | can_edit_referral, ~is_ended)
 
 
 # No conference offered (reversed burden of proof): a liaison records for their

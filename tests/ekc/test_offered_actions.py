@@ -9,6 +9,7 @@ page offers with the rules that hold for that user on that page's objects.
 import re
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from zeal import zeal_ignore
@@ -16,7 +17,8 @@ from zeal import zeal_ignore
 from coordinators.models import Assignment
 from ekc.rules import ACTIONS, allowed
 from plans.services import current_plan
-from referrals.lifecycle import CURRENT_ASSIGNMENT
+from referrals.lifecycle import CURRENT_ASSIGNMENT, Transition, target_of
+from referrals.models import Referral
 from tests.access import CASE_STATES
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +136,32 @@ def test_every_page_offers_exactly_the_steps_its_rules_allow(world):
             )
         )
     assert walked - seen == set()
+
+
+# The steps that are only a button: what the rule allows, the POST does.
+BUTTONS = {
+    "referrals.submit_referral": ("referrals:submit", Transition.SUBMIT),
+    "referrals.register_referral": ("referrals:register", Transition.REGISTER),
+    "referrals.take_in_referral": ("referrals:take_in", Transition.TAKE_IN),
+}
+
+
+def test_a_step_that_is_allowed_succeeds_and_one_that_is_not_changes_nothing(world):
+    wrong = []
+    for role, user in world["users"].items():
+        client = Client()
+        client.force_login(user)
+        for state in CASE_STATES:
+            case = world["cases"][state]
+            for name, (url_name, step) in BUTTONS.items():
+                may = allowed(name, user, case)
+                with transaction.atomic():
+                    response = client.post(reverse(url_name, args=[case.pk]))
+                    after = Referral.objects.get(pk=case.pk).status
+                    transaction.set_rollback(True)
+                moved = after == target_of(step) and after != case.status
+                if may != moved or (not may and after != case.status):
+                    wrong.append(
+                        f"{name} on {state} as {role}: allowed {may}, {response.status_code}"
+                    )
+    assert wrong == [], "\n".join(wrong)
