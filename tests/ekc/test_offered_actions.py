@@ -165,3 +165,16 @@ def test_a_step_that_is_allowed_succeeds_and_one_that_is_not_changes_nothing(wor
                         f"{name} on {state} as {role}: allowed {may}, {response.status_code}"
                     )
     assert wrong == [], "\n".join(wrong)
+
+
+def test_an_administrator_is_offered_only_what_the_role_allows(world):
+    """Django's has_perm lets every superuser pass; the rules do not."""
+    admin = world["users"]["admin_user"]
+    assert admin.has_perm("plans.close_case", world["cases"]["draft"])
+    assert not allowed("plans.close_case", admin, world["cases"]["draft"])
+    client = Client()
+    client.force_login(admin)
+    url = reverse("referrals:detail", args=[world["cases"]["draft"].pk])
+    _status, offered = _offered(client, url)
+    assert "plans.close_case" not in offered
+    assert "referrals.register_referral" in offered
