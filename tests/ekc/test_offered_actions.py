@@ -17,7 +17,7 @@ from zeal import zeal_ignore
 from coordinators.models import Assignment
 from ekc.rules import ACTIONS, allowed
 from plans.services import current_plan
-from referrals.lifecycle import CURRENT_ASSIGNMENT, Transition, target_of
+from referrals.lifecycle import CURRENT_ASSIGNMENT, AssignmentStatus, Transition, target_of
 from referrals.models import Referral
 from tests.access import CASE_STATES
 
@@ -178,3 +178,22 @@ def test_an_administrator_is_offered_only_what_the_role_allows(world):
     _status, offered = _offered(client, url)
     assert "plans.close_case" not in offered
     assert "referrals.register_referral" in offered
+
+
+def test_the_home_page_offers_answers_to_exactly_the_open_proposals(world):
+    open_proposals = list(
+        Assignment.objects.filter(
+            status=AssignmentStatus.PROPOSED, referral__in=list(world["cases"].values())
+        ).select_related("coordinator", "referral")
+    )
+    answering = set()
+    for role, user in world["users"].items():
+        client = Client()
+        client.force_login(user)
+        _status, offered = _offered(client, reverse("home"))
+        with zeal_ignore():
+            may = any(allowed("coordinators.answer_proposal", user, a) for a in open_proposals)
+        assert offered == ({"coordinators.answer_proposal"} if may else set()), role
+        if may:
+            answering.add(role)
+    assert answering == {"coordinator"}
