@@ -4,9 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from plans.models import EvaluationMoment
+from plans.models import ACCEPTED_DECISIONS, EvaluationMoment
 from plans.rules import evaluated_cases_q
-from referrals.lifecycle import CaseStatus
+from referrals.lifecycle import FOLLOWING_PLAN
 from referrals.models import Referral
 
 DUE_WITHIN_DAYS = 7
@@ -19,8 +19,8 @@ def due_evaluations(user, within_days=DUE_WITHIN_DAYS):
     moments = EvaluationMoment.objects.filter(
         evaluation__isnull=True,
         due_on__lte=horizon,
-        plan__decision__decision__in=["accepted", "accepted_with_conditions"],
-        plan__referral__status__in=[CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP],
+        plan__decision__decision__in=ACCEPTED_DECISIONS,
+        plan__referral__status__in=FOLLOWING_PLAN,
         plan__referral__in=Referral.objects.filter(evaluated_cases_q(user)),
     )
     return moments.select_related("plan__referral").order_by("due_on")[:50]

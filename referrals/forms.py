@@ -7,6 +7,7 @@ from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField, RowInlineFormSet, with_added_row
 from ekc.languages import language_choices
 from ekc.models import Organization, User
+from ekc.rules import is_administrator, is_region_staff
 from referrals.models import (
     Consent,
     InvolvedProfessional,
@@ -63,9 +64,9 @@ class ReferralForm(GuardedFormMixin, forms.ModelForm):
         self.main_persons = main_persons
         self.fields["languages"].choices = language_choices()
         self.fields["occasion"].required = False
-        if user.is_regional_manager or user.is_superuser:
+        if is_region_staff(user):
             organizations = Organization.objects.select_related("region")
-            if not user.is_superuser:
+            if not is_administrator(user):
                 organizations = organizations.filter(region__users=user)
             self.fields["organization"].queryset = organizations
             self.fields["referrer"].queryset = (

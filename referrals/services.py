@@ -12,9 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekc.editing import bump_version_or_refuse
-from ekc.rules import require
+from ekc.lifecycle import TransitionError  # raised by every app's services
+from ekc.rules import require, require_action
 from referrals import notifications
-from referrals.lifecycle import CaseStatus, Transition, can_transition, target_of
+from referrals.lifecycle import (
+    ASSIGNMENT_LIFECYCLE,
+    CaseStatus,
+    Transition,
+    can_transition,
+    target_of,
+)
 from referrals.models import (
     CaseEvent,
     Consent,
@@ -26,21 +33,19 @@ from referrals.models import (
     Referral,
 )
 from referrals.rules import (
-    CURRENT_ASSIGNMENT,
     can_draft_referral_for,
-    can_edit_referral,
-    can_manage_referral,
-    can_record_non_offer,
-    can_reopen_referral,
-    can_stop_referral,
     drafts_as_referrer,
     is_accepted_coordinator,
 )
 from referrals.sending import labels, missing_of
 
 
-class TransitionError(Exception):
-    """The case is not in a state that allows this change."""
+def refused(referral, transition):
+    """Why ``transition`` cannot happen to ``referral`` in its state now."""
+    return _("This case is %(status)s; it cannot be %(change)s now.") % {
+        "status": referral.get_status_display().lower(),
+        "change": transition.label,
+    }
 
 
 def record_event(*, referral, actor, kind, from_status="", to_status="", details=None):
@@ -77,10 +82,7 @@ def transition(*, referral, actor, transition, details=None, **changes):
     Sets ``changes`` on the case in the same save. Returns the fresh case.
     """
     if not can_transition(referral.status, transition):
-        raise TransitionError(
-            _("This case is %(status)s; it cannot be %(change)s now.")
-            % {"status": referral.get_status_display().lower(), "change": transition.label}
-        )
+        raise TransitionError(refused(referral, transition))
     from_status = referral.status
     referral.status = target_of(transition)
     referral.status_changed_at = timezone.now()
@@ -140,7 +142,7 @@ def referral_update(*, referral, actor, version, fields, children=None):
     coordinator adds them. Returns the fresh case, or raises ``StaleEdit`` (nothing
     saved).
     """
-    require(can_edit_referral(actor, referral))
+    require_action("referrals.edit_referral", actor, referral)
     bump_version_or_refuse(Referral, referral.pk, version)
     referral.refresh_from_db()
     for name, value in fields.items():
@@ -220,7 +222,12 @@ def _today():
 def referral_submit(*, referral, actor):
     """The referrer hands a finished draft to the region; it waits as "submitted"."""
     referral = lock_case(referral)
-    require(actor.is_referrer and actor.organization_id == referral.organization_id)
+    require_action(
+        "referrals.submit_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.SUBMIT),
+    )
     _check_complete(referral)
     referral = transition(
         referral=referral,
@@ -237,7 +244,12 @@ def referral_submit(*, referral, actor):
 def referral_register(*, referral, actor):
     """A regional manager registers a referral they drafted themselves."""
     referral = lock_case(referral)
-    require(can_manage_referral(actor, referral))
+    require_action(
+        "referrals.register_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.REGISTER),
+    )
     _check_complete(referral)
     now = timezone.now()
     referral = transition(
@@ -256,7 +268,12 @@ def referral_register(*, referral, actor):
 def referral_take_in(*, referral, actor):
     """The regional manager accepts a submitted referral for the region."""
     referral = lock_case(referral)
-    require(can_manage_referral(actor, referral))
+    require_action(
+        "referrals.take_in_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.TAKE_IN),
+    )
     return transition(
         referral=referral,
         actor=actor,
@@ -272,7 +289,12 @@ def referral_return(*, referral, actor, reason):
     if not reason.strip():
         raise ValueError("A reason is required.")
     referral = lock_case(referral)
-    require(can_manage_referral(actor, referral))
+    require_action(
+        "referrals.return_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.RETURN),
+    )
     referral = transition(
         referral=referral,
         actor=actor,
@@ -288,7 +310,7 @@ def referral_return(*, referral, actor, reason):
 def consent_record(*, referral, actor, given_by, given_on, scope):
     """Record the family's consent (required before a coordinator is proposed)."""
     referral = lock_case(referral)
-    require(can_edit_referral(actor, referral) or can_manage_referral(actor, referral))
+    require_action("referrals.record_consent", actor, referral)
     if given_on > _today():
         raise ValueError("Consent cannot be given in the future.")
     consent = Consent.objects.create(
@@ -311,7 +333,9 @@ def has_consent(referral):
 def referral_stop(*, referral, actor, reason, note=""):
     """End a case without a conference, with a stop reason (counts in research)."""
     referral = lock_case(referral)
-    require(can_stop_referral(actor, referral))
+    require_action(
+        "referrals.stop_referral", actor, referral, refused=refused(referral, Transition.STOP)
+    )
     referral = transition(
         referral=referral,
         actor=actor,
@@ -322,8 +346,8 @@ def referral_stop(*, referral, actor, reason, note=""):
     )
     # Free the coordinator's place. Assignments belong to the coordinators app,
     # reached through the relation so this app need not import a later one.
-    referral.assignments.filter(status__in=CURRENT_ASSIGNMENT).update(
-        status="ended", responded_at=timezone.now()
+    referral.assignments.filter(status__in=ASSIGNMENT_LIFECYCLE.sources("end")).update(
+        status=ASSIGNMENT_LIFECYCLE.target("end"), responded_at=timezone.now()
     )
     return referral
 
@@ -337,9 +361,12 @@ def referral_reopen(*, referral, actor, reason):
     if not reason.strip():
         raise ValueError("A reason is required.")
     referral = lock_case(referral)
-    if not can_transition(referral.status, Transition.REOPEN):
-        raise TransitionError(_("Only a stopped or closed case can be reopened."))
-    require(can_reopen_referral(actor, referral))
+    require_action(
+        "referrals.reopen_referral",
+        actor,
+        referral,
+        refused=_("Only a stopped or closed case can be reopened."),
+    )
     ended = referral.events.filter(to_status=referral.status).order_by("-at", "-pk").first()
     previous = ended.from_status if ended and ended.from_status else CaseStatus.REGISTERED
     from_status = referral.status
@@ -382,7 +409,7 @@ def referral_start_preparation(*, referral, actor, first_contact_on):
 @transaction.atomic
 def non_offer_record(*, actor, decided_on, occasion, motivation):
     """A liaison records that their organisation offered no conference, and why."""
-    require(can_record_non_offer(actor))
+    require_action("referrals.record_non_offer", actor)
     if decided_on > _today():
         raise ValueError("The date cannot be in the future.")
     if not motivation.strip():
