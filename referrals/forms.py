@@ -201,7 +201,8 @@ class StopForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    # Bounded: SQLite refuses a LIKE pattern over 50,000 bytes (a server error).
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
     organization = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organization.objects.none(), required=False

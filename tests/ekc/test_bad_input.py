@@ -198,3 +198,11 @@ def test_a_huge_row_count_on_the_referral_form_is_a_dutch_error(client, referrer
     html = response.content.decode()
     assert "Vul hier maximaal 60 rijen in." in html
     assert html.count('name="network-') < 5 * 61
+
+
+def test_an_overlong_search_in_the_case_list_is_dropped(client, regional_manager):
+    # SQLite refuses a LIKE pattern over 50,000 bytes: it was a server error.
+    client.force_login(regional_manager)
+    response = client.get(reverse("referrals:list"), {"q": "A" * 60_000})
+    assert response.status_code == 200
+    assert "q" in response.context["form"].errors
