@@ -71,7 +71,7 @@ messages: install
 bench: install
 	$(PY) bench/run.py
 
-# Backups of the database and the private media (README: "Backup and restore"). They use
+# Backups of the database and the private media (docs/operations.md, "Backup and restore"). They use
 # the environment's DATABASE_URL and PRIVATE_MEDIA_ROOT; on a development machine without
 # SECRET_KEY, DEBUG defaults to true as for `make run`.
 BACKUP_DIR ?= backups

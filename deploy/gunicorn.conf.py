@@ -1,4 +1,4 @@
-"""gunicorn settings for EKC (see README, "Production").
+"""gunicorn settings for EKC (see docs/operations.md, "Production").
 
 Run: gunicorn ekc.wsgi -c deploy/gunicorn.conf.py
 """

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "conferences",
     "plans",
     "research",
+    # On top: gathers every app (root URLs, home pages, interchange, demo data).
+    "shell",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +94,7 @@ if env.bool("DETECT_N_PLUS_ONE", default=False):
         {"model": "*", "field": "get()"},
     ]
 
-ROOT_URLCONF = "ekc.urls"
+ROOT_URLCONF = "shell.urls"
 WSGI_APPLICATION = "ekc.wsgi.application"
 ASGI_APPLICATION = "ekc.asgi.application"
 
@@ -108,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ekc.context_processors.navigation",
+                "shell.context_processors.navigation",
             ],
         },
     },

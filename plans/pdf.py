@@ -19,7 +19,12 @@ def agreements_by_domain(agreements):
 
 
 def render_plan_pdf(plan):
-    """The PDF bytes of one plan version. ``plan`` comes from selectors.plan_for_pdf."""
+    """The PDF bytes of one plan version.
+
+    ``plan`` comes with its referral, conference and decision (with who decided)
+    selected and its agreements and evaluation moments prefetched, as the plan_pdf
+    view loads it; anything less is a query per agreement.
+    """
     html = render_to_string(
         "plans/pdf/plan.html",
         {

@@ -4,8 +4,10 @@ import datetime
 
 from django.utils import timezone
 
+from conferences.services import conference_hold, conference_schedule, member_save
 from coordinators.models import Coordinator
 from coordinators.services import assignment_accept, assignment_propose
+from plans import services as plan_services
 from referrals import services
 from referrals.models import MainPerson, Occasion
 from tests.conftest import make_user
@@ -66,8 +68,6 @@ def assigned(manager, organization, coordinator_profile, **fields):
 
 
 def network(referral, coordinator_user, size=5, **fields):
-    from conferences.services import member_save
-
     relations = ["parent", "grandparent", "sibling", "friend", "neighbour", "other_family"]
     return [
         member_save(
@@ -83,14 +83,8 @@ def network(referral, coordinator_user, size=5, **fields):
 
 
 def scheduled(manager, organization, coordinator_profile, days_ahead=7, **fields):
-    import datetime as dt
-
-    from django.utils import timezone as tz
-
-    from conferences.services import conference_schedule
-
     referral = assigned(manager, organization, coordinator_profile, **fields)
-    starts = tz.now() + dt.timedelta(days=days_ahead)
+    starts = timezone.now() + datetime.timedelta(days=days_ahead)
     conference = conference_schedule(
         referral=referral,
         actor=coordinator_profile.user,
@@ -132,24 +126,18 @@ AGREEMENT_ROWS = [
 
 def held(manager, organization, coordinator_profile, **fields):
     """A case whose conference has been held."""
-    import datetime as dt
-
-    from django.utils import timezone as tz
-
-    from conferences.services import conference_hold
-
     referral, conference = scheduled(manager, organization, coordinator_profile, **fields)
     conference_hold(
         conference=conference,
         actor=coordinator_profile.user,
-        held_on=tz.localdate(),
+        held_on=timezone.localdate(),
         phases={
-            "information_start": dt.time(10, 0),
-            "information_end": dt.time(10, 30),
-            "private_time_start": dt.time(10, 45),
-            "private_time_end": dt.time(12, 0),
-            "presentation_start": dt.time(12, 15),
-            "presentation_end": dt.time(12, 45),
+            "information_start": datetime.time(10, 0),
+            "information_end": datetime.time(10, 30),
+            "private_time_start": datetime.time(10, 45),
+            "private_time_end": datetime.time(12, 0),
+            "presentation_start": datetime.time(12, 15),
+            "presentation_end": datetime.time(12, 45),
         },
         attendance={},
     )
@@ -158,12 +146,6 @@ def held(manager, organization, coordinator_profile, **fields):
 
 
 def submitted_plan(manager, organization, coordinator_profile, agreements=None, **fields):
-    import datetime as dt
-
-    from django.utils import timezone as tz
-
-    from plans import services as plan_services
-
     referral = held(manager, organization, coordinator_profile, **fields)
     user = coordinator_profile.user
     plan = plan_services.plan_start(referral=referral, actor=user)
@@ -178,6 +160,6 @@ def submitted_plan(manager, organization, coordinator_profile, agreements=None, 
             "written_language": "nl",
         },
         agreements=agreements if agreements is not None else AGREEMENT_ROWS,
-        evaluation_dates=[tz.localdate() + dt.timedelta(days=42)],
+        evaluation_dates=[timezone.localdate() + datetime.timedelta(days=42)],
     )
     return plan_services.plan_submit(plan=plan, actor=user)

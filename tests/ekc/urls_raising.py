@@ -5,4 +5,4 @@ def broken(request):
     raise RuntimeError("secret detail")
 
 
-urlpatterns = [path("kapot/", broken), path("", include("ekc.urls"))]
+urlpatterns = [path("kapot/", broken), path("", include("shell.urls"))]

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from zeal import zeal_ignore
 
-from ekc.interchange import import_lines, validate_lines
 from referrals.models import Referral
 from research.export import export_records, pseudonym
+from shell.interchange import import_lines, validate_lines
 from tests import factories
 from tests.research.test_stats import FIXTURE
 from tests.research.test_stats_property import a_case

@@ -8,8 +8,8 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from ekc.interchange import import_lines, validate_lines
 from referrals.models import Referral
+from shell.interchange import import_lines, validate_lines
 from tests.research.test_stats import FIXTURE
 
 pytestmark = pytest.mark.django_db

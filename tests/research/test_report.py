@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from ekc.interchange import import_lines, validate_lines
 from research.models import ResearchReport
 from research.report import render_report_pdf
 from research.stats import Filters
+from shell.interchange import import_lines, validate_lines
 from tests.forms import post_form
 from tests.research.test_stats import FIXTURE
 

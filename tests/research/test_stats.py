@@ -7,8 +7,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from ekc.interchange import import_lines, validate_lines
 from research.stats import Filters, compute
+from shell.interchange import import_lines, validate_lines
 from tests import factories
 
 pytestmark = pytest.mark.django_db

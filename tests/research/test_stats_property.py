@@ -8,8 +8,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ekc.interchange import import_lines, validate_lines
 from research.stats import compute
+from shell.interchange import import_lines, validate_lines
 
 pytestmark = pytest.mark.django_db
 

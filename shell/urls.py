@@ -4,15 +4,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from ekc import import_views, views
 from ekc.forms import EkcPasswordResetForm
+from shell import import_views, views
 
 admin.site.site_header = "EKC"
 admin.site.site_title = "EKC"
 
-handler400 = "ekc.views.error_400"
-handler403 = "ekc.views.error_403"
-handler404 = "ekc.views.error_404"
+handler400 = "shell.views.error_400"
+handler403 = "shell.views.error_403"
+handler404 = "shell.views.error_404"
 
 urlpatterns = [
     path("", views.home, name="home"),

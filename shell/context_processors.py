@@ -2,6 +2,7 @@ import rules
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# The site's menu names every app's pages, so it belongs to the shell.
 # (label, url name, permission or None for every logged-in user). Later issues add
 # their pages here; the menu shows only what the user may open.
 NAVIGATION = [

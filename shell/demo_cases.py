@@ -1,4 +1,4 @@
-"""Demo cases for seed_demo: about 40 referrals in every state that exists so far.
+"""Demo cases for seed_demo: 56 referrals, spread over every state of the lifecycle.
 
 Built through the real services, then dated back so the work queue shows
 realistic waiting times and warnings. Deterministic (fixed random seed).
@@ -95,7 +95,7 @@ LIVES_WITH = [
     "in een crisisopvang",
 ]
 
-# How many cases end in each state (about 40 in all).
+# How many cases end in each state (56 in all; tests/shell/test_seed_demo.py counts them).
 PLAN = [
     ("draft", 3),
     ("submitted", 4),

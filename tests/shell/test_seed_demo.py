@@ -4,6 +4,8 @@ from django.core.management.base import CommandError
 
 from coordinators.models import Coordinator
 from ekc.models import Organization, Region, User
+from referrals.models import Referral
+from shell.demo_cases import PLAN
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +23,7 @@ def test_seed_demo_creates_every_role_and_is_idempotent(settings, capsys):
     counts = (User.objects.count(), Region.objects.count(), Organization.objects.count())
     call_command("seed_demo")
     assert counts == (User.objects.count(), Region.objects.count(), Organization.objects.count())
+    assert Referral.objects.count() == sum(count for _, count in PLAN) == 56
 
     held = {role for user in User.objects.all() for role in user.roles}
     assert held == {

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ekc.interchange import import_lines, vacuum_after_load, validate_lines
+from shell.interchange import import_lines, vacuum_after_load, validate_lines
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from coordinators.models import Coordinator
-from ekc.demo_cases import seed_cases
 from ekc.models import Organization, OrganizationType, Region, User
+from shell.demo_cases import seed_cases
 
 DEMO_PASSWORD = "ekc-demo-2026"
 QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

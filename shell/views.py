@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from ekc.audit import AccessAction, log_access_many
 from ekc.forms import EmailAuthenticationForm
-from ekc.selectors import cases_on_home, home_work, role_cards_for
+from shell.selectors import cases_on_home, home_work, role_cards_for
 
 
 def home(request):
@@ -18,7 +18,7 @@ def home(request):
     log_access_many(request, cases_on_home(work), AccessAction.LIST, detail={"page": "home"})
     return render(
         request,
-        "ekc/home.html",
+        "shell/home.html",
         {
             "role_cards": role_cards_for(request.user),
             "work": work,
@@ -33,7 +33,7 @@ def ping(request):
 
 
 def profile(request):
-    return render(request, "ekc/profile.html", {"role_cards": role_cards_for(request.user)})
+    return render(request, "shell/profile.html", {"role_cards": role_cards_for(request.user)})
 
 
 class LoginView(auth_views.LoginView):

@@ -16,8 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from coordinators.models import Coordinator
-from ekc.interchange import import_lines, vacuum_after_load, validate_lines
 from ekc.models import Region, User
+from shell.interchange import import_lines, vacuum_after_load, validate_lines
 
 REGIONS = [
     "Groningen",

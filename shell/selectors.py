@@ -1,7 +1,7 @@
 """Reads for the shell: what a user's home page shows per role.
 
-This sits on top of the apps (it gathers each app's selectors), which is why it
-may import them; ekc's models and rules import no app.
+The shell sits on top of the apps (it gathers each app's selectors), which is why
+it may import them; no app imports the shell.
 """
 
 from dataclasses import dataclass, field

@@ -14,7 +14,7 @@ def test_healthz_answers_200_when_database_is_reachable(client):
 
 
 def test_healthz_answers_503_when_database_is_unreachable(client):
-    with mock.patch("ekc.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("shell.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
