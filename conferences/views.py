@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from conferences import services
 from conferences.calendar import conference_ics
@@ -292,6 +292,7 @@ def _conference(request, conference_pk, check):
     return conference, referral
 
 
+@require_safe
 def ics(request, conference_pk):
     """The conference as a calendar file, for everyone who may see the case."""
     conference, referral = _conference(request, conference_pk, check=lambda u, r: True)

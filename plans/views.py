@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ekc.audit import AccessAction, log_access, log_access_many
 from ekc.editing import OUT_OF_DATE, OnceForm, StaleEdit, refuse_stale, submit_once
@@ -225,6 +225,7 @@ def plan_decide(request, plan_pk):
     return plan_page(request, referral.pk, decision_form=form)
 
 
+@require_safe
 def plan_pdf(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
     plan = (
@@ -243,6 +244,7 @@ def plan_pdf(request, plan_pk):
     return response
 
 
+@require_safe
 def plan_scan(request, plan_pk):
     """The scan of the written plan, only for those who may see the case."""
     plan, referral = _plan_for(request, plan_pk)

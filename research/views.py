@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ekc.audit import AccessAction, log_access, log_access_to_rows
 from ekc.db_routers import research_reads
@@ -42,6 +42,7 @@ CONTENT_TYPES = {
 }
 
 
+@require_safe
 def export(request, what, fmt):
     """Aggregates, or the pseudonymised case-level data, as a file. Researchers and
     administrators only; every export is recorded in the access log."""
@@ -144,6 +145,7 @@ def report_status(request, pk):
     return render(request, "research/report.html", {"report": report})
 
 
+@require_safe
 def report_download(request, pk):
     report = _report_for(request, pk)
     if not report.is_ready or not report.file:

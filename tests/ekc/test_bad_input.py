@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -222,3 +223,22 @@ def test_a_tampered_id_in_a_choice_of_many_is_a_field_error(client, admin_user, 
     response = client.post(reverse("admin:auth_group_add"), {"name": "Team", "permissions": pk})
     assert response.status_code == 200
     assert "permissions" in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("plans:pdf", [1]),
+        ("plans:scan", [1]),
+        ("research:export", ["cases", "csv"]),
+        ("research:report_download", [1]),
+        ("conferences:ics", [1]),
+    ],
+)
+def test_a_download_is_read_only(client, admin_user, name, args):
+    # A POST to a file download used to build the whole file (and log the access).
+    client.force_login(admin_user)
+    before = LogEntry.objects.count()
+    response = client.post(reverse(name, args=args), {"x": "y"})
+    assert response.status_code == 405
+    assert LogEntry.objects.count() == before
