@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router
+from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
 
 from ekc.accounts import notify_email_changed
@@ -179,11 +179,30 @@ class _CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class _RequiredJSONField(forms.JSONField):
+    """JSON for a column that may not be NULL: an empty box (or ``null``) is the
+    column's default (an empty list), not a database error on save."""
+
+    def __init__(self, *, empty_value, **kwargs):
+        self.empty = empty_value
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        return self.empty() if cleaned is None else cleaned
+
+
 class _CheckedActionsMixin:
     """Tampered input in the management site is refused, not a server error: an
     action on the rows ticked in a list first checks that they are ids, a search is
-    cut to a length SQLite can match (a LIKE pattern over 50,000 bytes fails), and a
-    choice of many rows checks its ids."""
+    cut to a length SQLite can match (a LIKE pattern over 50,000 bytes fails), a
+    choice of many rows checks its ids, and an empty JSON box is its default."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField) and not db_field.null:
+            kwargs.setdefault("form_class", _RequiredJSONField)
+            kwargs.setdefault("empty_value", db_field.get_default)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term[:SEARCH_LENGTH])

@@ -242,3 +242,26 @@ def test_a_download_is_read_only(client, admin_user, name, args):
     response = client.post(reverse(name, args=args), {"x": "y"})
     assert response.status_code == 405
     assert LogEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("typed", ["", "null"])
+def test_an_empty_list_in_the_management_site_is_saved_as_empty(
+    client, admin_user, coordinator, typed
+):
+    # A JSON box left empty became NULL: a server error (NOT NULL) on save.
+    profile = coordinator.coordinator_profile
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:coordinators_coordinator_change", args=[profile.pk]),
+        {
+            "user": coordinator.pk,
+            "code": profile.code,
+            "languages": typed,
+            "max_active_cases": 2,
+            "occasions": "[]",
+            "version": profile.version,
+        },
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.languages == []
