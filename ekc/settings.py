@@ -78,6 +78,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# With DEBUG on, Django answers an unknown address with its technical page that lists
+# every URL pattern; the demo shows the Dutch 404 page unless a developer asks for it.
+DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
+if DEBUG and not DEBUG_TECHNICAL_404:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "ekc.middleware.PlainNotFoundMiddleware"
+    )
+
 # N+1 detection (django-zeal, a test tool): the test suite switches it on, so a
 # related object loaded lazily inside a loop fails the test that reaches it.
 if env.bool("DETECT_N_PLUS_ONE", default=False):
