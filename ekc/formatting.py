@@ -62,3 +62,11 @@ def day(value, format="long"):
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return dates.format_date(value, format=format, locale=locale())
+
+
+def moment(value):
+    """A date and time in the local time zone ("1 dec 2026 07:41")."""
+    if value is None:
+        return NOTHING
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{day(local, 'medium')} {local:%H:%M}"

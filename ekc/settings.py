@@ -120,6 +120,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shell.context_processors.navigation",
             ],
+            # Numbers, amounts and dates in the active language on every page
+            # (|number, |percent, |amount, |day, |moment; see ekc/formatting.py).
+            "builtins": ["ekc.templatetags.formatting"],
         },
     },
 ]

@@ -21,3 +21,18 @@ def percent(value, places=0):
 def amount(value):
     """``{{ euros|amount }}``: "€ 32.600" in Dutch, on one line; "–" only for None."""
     return formatting.amount(value)
+
+
+@register.filter
+def day(value, format="long"):
+    """``{{ date|day:"medium" }}``: "1 dec 2026" in Dutch, "Dec 1, 2026" in English.
+
+    Use it instead of Django's ``|date:"j M Y"``: its ``M`` capitalises the Dutch
+    abbreviation ("1 Dec 2026"), which reads as English."""
+    return formatting.day(value, format)
+
+
+@register.filter
+def moment(value):
+    """``{{ event.created_at|moment }}``: "1 dec 2026 07:41"."""
+    return formatting.moment(value)
