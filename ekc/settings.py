@@ -252,6 +252,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Background tasks (Django 6's tasks framework): the database backend and its worker
 # (`manage.py db_worker`, started by `make run`; its own process in production).
+# Where users report accessibility problems (the accessibility statement names it).
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # The research dashboard recomputes a selection's figures at most this often.
 DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=5)
 
