@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -200,3 +201,17 @@ def test_figures_are_recomputed_at_most_every_few_minutes(
     DashboardSnapshot.objects.update(computed_at=F("computed_at") - timedelta(minutes=6))
     client.get(reverse("research:dashboard"))
     assert tasks.queued
+
+
+def test_one_quarter_gives_a_sentence_not_a_chart_and_charts_speak_dutch(researcher):
+    from research.dashboard import chart_images, figures
+    from research.stats import Filters
+
+    load(FIXTURE)
+    data = figures(Filters())
+    data["quarters"] = data["quarters"][:1]
+    charts = chart_images(data)
+    (trend,) = [chart for chart in charts if "sentence" in chart]
+    assert "uri" not in trend and "twee kwartalen" in trend["sentence"]
+    alts = " ".join(chart["alt"] for chart in charts if "uri" in chart)
+    assert re.search(r"\d,\d", alts) and not re.search(r"\d\.\d", alts)
