@@ -128,7 +128,7 @@ def grouped_bars(groups, series, *, title):
     axes.set_xticks([g + width * (len(series) - 1) / 2 for g in range(len(groups))], labels)
     if len(groups) < 3:
         axes.set_xlim(-0.75, len(groups) - 0.25 + width * (len(series) - 1))
-    axes.set_ylim(0, 11)
+    axes.set_ylim(0, 12.5)  # room for the legend above a 10
     axes.set_yticks(range(0, 11, 2))
     _number_axis(axes.yaxis, whole=True)
     axes.legend(fontsize=8, frameon=False, ncols=min(len(series), 4), loc="upper right")
