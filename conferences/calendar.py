@@ -1,30 +1,17 @@
-"""A conference as an iCalendar (.ics) file, written by hand: it is a few lines."""
+"""A conference as an iCalendar (.ics) file (RFC 5545, written by icalendar)."""
 
 import datetime
 
+import icalendar
 from django.utils import timezone
 
 # Without a logged day, assume the usual length of a conference.
 DEFAULT_LENGTH = datetime.timedelta(hours=3)
 
 
-def _text(value):
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\n", "\\n")
-    )
-
-
-def _utc(moment):
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def conference_ics(conference, request):
     """The .ics text. It names the case reference, never the family."""
-    start = conference.starts_at
+    start = conference.starts_at.astimezone(datetime.UTC)
     length = (
         datetime.timedelta(minutes=conference.duration_minutes)
         if conference.duration_minutes
@@ -38,21 +25,19 @@ def conference_ics(conference, request):
     place = conference.get_location_type_display()
     if conference.address:
         place = f"{place}: {conference.address}"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//EKC//Eigen Kracht-conferenties//NL",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:conference-{conference.pk}@{request.get_host().split(':')[0]}",
-        f"DTSTAMP:{_utc(timezone.now())}",
-        f"DTSTART:{_utc(start)}",
-        f"DTEND:{_utc(end)}",
-        f"SUMMARY:{_text(conference.get_kind_display())} {conference.referral.reference}",
-        f"LOCATION:{_text(place)}",
-        f"DESCRIPTION:{_text(conference.referral.reference)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(lines) + "\r\n"
+    event = icalendar.Event.new(
+        uid=f"conference-{conference.pk}@{request.get_host().split(':')[0]}",
+        stamp=timezone.now().astimezone(datetime.UTC),
+        start=start,
+        end=end,
+        summary=f"{conference.get_kind_display()} {conference.referral.reference}",
+        location=place,
+        description=conference.referral.reference,
+    )
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//EKC//Eigen Kracht-conferenties//NL")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(event)
+    return calendar.to_ical().decode()

@@ -16,6 +16,7 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from django.core.validators import validate_email
 from django.db import transaction
@@ -23,6 +24,9 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.forms import ValidationError
 from django.utils.translation import gettext as _
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 from coordinators.models import Coordinator, Leave
 from ekc.accounts import send_account_invitation, user_change_email
@@ -122,20 +126,113 @@ def _codes(value):
     return [part.strip() for part in (value or "").split(";") if part.strip()]
 
 
-def _date(value, name, errors, line):
+def _problem(message):
+    """A row error with its Dutch text as the whole message."""
+    return PydanticCustomError("pool_row", "{message}", {"message": message})
+
+
+def _filled(value, info):
+    if not value:
+        raise _problem(_("%(column)s is empty.") % {"column": info.field_name})
+    return value
+
+
+def _email(value):
+    value = value.lower()
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise _problem(_("%(email)s is not an email address.") % {"email": value}) from None
+    return value
+
+
+def _language_codes(value):
+    codes = _codes(value)
+    bad = [code for code in codes if not is_language_code(code)]
+    if bad:
+        raise _problem(_("Unknown language codes: %(codes)s") % {"codes": ", ".join(bad)})
+    return codes
+
+
+def _occasions(value):
+    codes = _codes(value)
+    bad = [code for code in codes if code not in Occasion.values]
+    if bad:
+        raise _problem(_("Unknown occasions: %(codes)s") % {"codes": ", ".join(bad)})
+    return codes
+
+
+def _whole_number(value):
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise _problem(_("max_active_cases must be a whole number of 0 or more."))
+    return number
+
+
+def _flag(value):
+    if value not in ("0", "1"):
+        raise _problem(_("active must be 1 or 0."))
+    return value == "1"
+
+
+def _date(value, info):
     if not value:
         return None
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        errors.append(
-            (
-                line,
-                _("%(column)s is not a date (YYYY-MM-DD): %(value)s")
-                % {"column": name, "value": value},
-            )
-        )
-        return None
+        raise _problem(
+            _("%(column)s is not a date (YYYY-MM-DD): %(value)s")
+            % {"column": info.field_name, "value": value}
+        ) from None
+
+
+def _required(parse=None):
+    """A column that must not be empty, then read by ``parse``."""
+
+    def validate(value, info):
+        _filled(value, info)
+        return parse(value) if parse else value
+
+    return BeforeValidator(validate)
+
+
+Filled = Annotated[str, _required()]
+OptionalDate = Annotated[datetime.date | None, BeforeValidator(_date)]
+
+
+class PoolRowSchema(BaseModel):
+    """One CSV row (INTERCHANGE.md), from its stripped text values. Every field is
+    checked on its own, so a row reports all its errors at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Filled
+    first_name: Filled
+    last_name: Filled
+    email: Annotated[str, _required(_email)]
+    region: Filled
+    languages: Annotated[list[str], _required(_language_codes)]
+    max_active_cases: Annotated[int, _required(_whole_number)]
+    active: Annotated[bool, _required(_flag)]
+    unavailable_from: OptionalDate = None
+    unavailable_to: OptionalDate = None
+    occasions: Annotated[list[str], BeforeValidator(_occasions)] = Field(default_factory=list)
+
+    @field_validator("unavailable_to")
+    @classmethod
+    def _one_period(cls, end, info):
+        if "unavailable_from" not in info.data:
+            return end  # its own error is reported
+        start = info.data["unavailable_from"]
+        if (start is None) != (end is None):
+            raise _problem(_("Fill in both unavailable_from and unavailable_to, or neither."))
+        if start and end < start:
+            raise _problem(_("unavailable_to is before unavailable_from."))
+        return end
 
 
 def parse_pool(text, *, scope):
@@ -170,86 +267,28 @@ def _parse_pool(reader, scope):
         if None in raw:
             errors.append((line, _("This row has more values than the header has columns.")))
             continue
-        row_errors = []
-        for name in REQUIRED:
-            if not values.get(name):
-                row_errors.append((line, _("%(column)s is empty.") % {"column": name}))
         code, email = values.get("code", ""), values.get("email", "").lower()
+        row_errors = []
         if code in seen_codes:
             row_errors.append(
-                (
-                    line,
-                    _("Code %(code)s is also on row %(other)s.")
-                    % {"code": code, "other": seen_codes[code]},
-                )
+                _("Code %(code)s is also on row %(other)s.")
+                % {"code": code, "other": seen_codes[code]}
             )
         if email and email in seen_emails:
             row_errors.append(
-                (
-                    line,
-                    _("Email %(email)s is also on row %(other)s.")
-                    % {"email": email, "other": seen_emails[email]},
-                )
+                _("Email %(email)s is also on row %(other)s.")
+                % {"email": email, "other": seen_emails[email]}
             )
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                row_errors.append(
-                    (line, _("%(email)s is not an email address.") % {"email": email})
-                )
-        languages = _codes(values.get("languages"))
-        bad = [code for code in languages if not is_language_code(code)]
-        if bad:
-            row_errors.append(
-                (line, _("Unknown language codes: %(codes)s") % {"codes": ", ".join(bad)})
-            )
-        occasions = _codes(values.get("occasions"))
-        bad = [code for code in occasions if code not in Occasion.values]
-        if bad:
-            row_errors.append((line, _("Unknown occasions: %(codes)s") % {"codes": ", ".join(bad)}))
         try:
-            max_cases = int(values.get("max_active_cases", ""))
-            if max_cases < 0:
-                raise ValueError
-        except ValueError:
-            max_cases = 0
-            if values.get("max_active_cases"):
-                row_errors.append(
-                    (line, _("max_active_cases must be a whole number of 0 or more."))
-                )
-        active = values.get("active", "")
-        if active and active not in ("0", "1"):
-            row_errors.append((line, _("active must be 1 or 0.")))
-        start = _date(values.get("unavailable_from"), "unavailable_from", row_errors, line)
-        end = _date(values.get("unavailable_to"), "unavailable_to", row_errors, line)
-        if bool(values.get("unavailable_from")) != bool(values.get("unavailable_to")):
-            row_errors.append(
-                (line, _("Fill in both unavailable_from and unavailable_to, or neither."))
-            )
-        elif start and end and end < start:
-            row_errors.append((line, _("unavailable_to is before unavailable_from.")))
+            row = PoolRowSchema(**values)
+        except PydanticValidationError as exc:
+            row_errors += [error["msg"] for error in exc.errors()]
         seen_codes.setdefault(code, line)
         if email:
             seen_emails.setdefault(email, line)
-        errors.extend(row_errors)
+        errors.extend((line, message) for message in row_errors)
         if not row_errors:
-            rows.append(
-                PoolRow(
-                    line=line,
-                    code=code,
-                    first_name=values["first_name"],
-                    last_name=values["last_name"],
-                    email=email,
-                    region=values["region"],
-                    languages=languages,
-                    max_active_cases=max_cases,
-                    active=active == "1",
-                    unavailable_from=start,
-                    unavailable_to=end,
-                    occasions=occasions,
-                )
-            )
+            rows.append(PoolRow(line=line, **row.model_dump()))
     parsed = PoolParse(rows=rows, errors=errors)
     _check_against_database(parsed, scope)
     parsed.errors.sort()

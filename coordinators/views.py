@@ -26,14 +26,13 @@ from coordinators.rules import (
     can_invite_coordinator,
     can_view_pool,
 )
+from ekc import pending_imports
 from ekc.audit import AccessAction, log_access
 from ekc.editing import OUT_OF_DATE, StaleEdit, refuse_stale, submit_once
 from ekc.rules import require
 from referrals.rules import can_manage_referral
 from referrals.services import TransitionError, has_consent
 from referrals.views import get_referral_for
-
-IMPORT_SESSION_KEY = "coordinator_import_csv"
 
 
 @submit_once
@@ -253,21 +252,26 @@ def invite(request, pk):
 
 
 def import_view(request):
-    """Upload a pool CSV, see a preview with every error, then confirm."""
+    """Upload a pool CSV, see a preview with every error, then confirm. The upload
+    waits in the private storage (``ekc.pending_imports``) until then."""
     require(can_import_coordinators(request.user))
+    pending = {"kind": "coordinators", "user": request.user, "suffix": ".csv"}
     if request.method == "POST" and "confirm" in request.POST:
-        text = request.session.get(IMPORT_SESSION_KEY)
-        if text is None:
+        try:
+            name = pending_imports.waiting(request.POST.get("upload"), **pending)
+        except pending_imports.Expired:
             messages.error(request, _("The uploaded file has expired. Upload it again."))
             return redirect("coordinators:import")
-        scope = ImportScope.for_user(request.user)
-        parsed = parse_pool(text, scope=scope)
         try:
-            created, updated = import_pool(parsed, scope=scope)
-        except ValueError:
-            messages.error(request, _("The file has errors; nothing has been imported."))
-            return redirect("coordinators:import")
-        del request.session[IMPORT_SESSION_KEY]
+            scope = ImportScope.for_user(request.user)
+            parsed = parse_pool(pending_imports.text(name), scope=scope)
+            try:
+                created, updated = import_pool(parsed, scope=scope)
+            except ValueError:
+                messages.error(request, _("The file has errors; nothing has been imported."))
+                return redirect("coordinators:import")
+        finally:
+            pending_imports.discard(name)
         messages.success(
             request,
             _("Imported: %(created)s new coordinators, %(updated)s updated.")
@@ -275,9 +279,13 @@ def import_view(request):
         )
         return redirect("coordinators:pool")
     form = ImportForm(request.POST or None, request.FILES or None)
-    parsed = None
+    parsed = token = None
     if request.method == "POST" and form.is_valid():
         parsed = parse_pool(form.cleaned_data["file"], scope=ImportScope.for_user(request.user))
         if parsed.ok:
-            request.session[IMPORT_SESSION_KEY] = form.cleaned_data["file"]
-    return render(request, "coordinators/import.html", {"form": form, "parsed": parsed})
+            token, _name = pending_imports.keep(form.cleaned_data["file"], **pending)
+    return render(
+        request,
+        "coordinators/import.html",
+        {"form": form, "parsed": parsed, "upload_token": token},
+    )

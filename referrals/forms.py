@@ -7,14 +7,12 @@ from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField, RowInlineFormSet, with_added_row
 from ekc.languages import language_choices
 from ekc.models import Organization, User
-from referrals.lifecycle import CaseStatus
 from referrals.models import (
     Consent,
     InvolvedProfessional,
     MainPerson,
     NetworkMember,
     NonOffer,
-    Occasion,
     Referral,
     StopReason,
 )
@@ -200,35 +198,6 @@ class StopForm(forms.Form):
         return cleaned
 
 
-class QueueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
-    organization = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organization.objects.none(), required=False
-    )
-    occasion = forms.ChoiceField(label=_("Occasion"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    attention = forms.BooleanField(label=_("Needs attention"), required=False)
-
-    def __init__(self, *args, regions, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["organization"].queryset = organizations
-        # The options as plain lists: one query each (a model choice field counts,
-        # then reads through a server-side cursor, every time it is shown).
-        self.fields["region"].choices = [("", _("All regions")), *_options(regions)]
-        self.fields["organization"].choices = [
-            ("", _("All organisations")),
-            *_options(organizations),
-        ]
-        self.fields["occasion"].choices = [("", _("All occasions")), *Occasion.choices]
-        self.fields["status"].choices = [("", _("All states")), *CaseStatus.choices]
-
-
-def _options(queryset):
-    return [(item.pk, str(item)) for item in queryset]
-
-
 class NonOfferForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = NonOffer
@@ -241,25 +210,3 @@ class NonOfferForm(GuardedFormMixin, forms.ModelForm):
         if day > timezone.localdate():
             raise forms.ValidationError(_("This date is in the future."))
         return day
-
-
-class NonOfferFilterForm(forms.Form):
-    start = PlausibleDateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-    )
-    end = PlausibleDateField(
-        label=_("Until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-    )
-    organization = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organization.objects.none(), required=False
-    )
-
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-        self.fields["organization"].empty_label = _("All organisations")
-        self.fields["organization"].widget.attrs["class"] = "form-select"

@@ -8,29 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ekc.editing import submit_once
-from ekc.models import Organization
 from referrals import services
-from referrals.forms import NonOfferFilterForm, NonOfferForm
-from referrals.models import NonOffer
-from referrals.rules import can_record_non_offer, can_view_non_offers, visible_non_offers_q
+from referrals.filters import NonOfferFilter
+from referrals.forms import NonOfferForm
+from referrals.rules import can_record_non_offer, can_view_non_offers
 
 
 def non_offer_list(request):
     user = request.user
     if not can_view_non_offers(user):
         raise PermissionDenied
-    visible = NonOffer.objects.filter(visible_non_offers_q(user))
-    organizations = Organization.objects.filter(pk__in=visible.values("organization")).order_by(
-        "name"
-    )
-    form = NonOfferFilterForm(request.GET or None, organizations=organizations)
-    if form.is_valid():
-        if form.cleaned_data["start"]:
-            visible = visible.filter(decided_on__gte=form.cleaned_data["start"])
-        if form.cleaned_data["end"]:
-            visible = visible.filter(decided_on__lte=form.cleaned_data["end"])
-        if form.cleaned_data["organization"]:
-            visible = visible.filter(organization=form.cleaned_data["organization"])
+    filters = NonOfferFilter(request.GET or None, user=user)
+    visible = filters.qs
     per_organization = (
         visible.order_by()
         .values("organization__name")
@@ -44,7 +33,7 @@ def non_offer_list(request):
         request,
         "referrals/non_offers.html",
         {
-            "form": form,
+            "form": filters.form,
             "per_organization": per_organization,
             "total": page.paginator.count,
             "page": page,

@@ -2,6 +2,7 @@
 
 import datetime
 
+import holidays
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
@@ -30,11 +31,17 @@ def referrals_for(user):
     )
 
 
+# Dutch public holidays (Koningsdag, Christmas, ...) are no working days. The
+# calendar fills in each year the first time a date in it is looked up.
+DUTCH_HOLIDAYS = holidays.country_holidays("NL")
+
+
 def working_days_back(day, count):
-    """The date ``count`` working days (Mon-Fri) before ``day``."""
+    """The date ``count`` working days before ``day``: weekends and Dutch public
+    holidays are skipped."""
     while count > 0:
         day -= datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in DUTCH_HOLIDAYS:
             count -= 1
     return day
 
@@ -87,26 +94,8 @@ def flags_for(referral, cutoffs):
     return flags
 
 
-def work_queue(
-    user, *, q="", region=None, organization=None, occasion="", status="", attention=False
-):
-    """The queue: visible cases, filtered, by state (lifecycle order), longest waiting first."""
-    referrals = referrals_for(user)
-    if q:
-        referrals = referrals.filter(Q(reference__icontains=q) | Q(family_name__icontains=q))
-    if region:
-        referrals = referrals.filter(region=region)
-    if organization:
-        referrals = referrals.filter(organization=organization)
-    if occasion:
-        referrals = referrals.filter(occasion=occasion)
-    if status:
-        referrals = referrals.filter(status=status)
-    else:
-        # Ended cases leave the queue unless asked for by state.
-        referrals = referrals.exclude(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED])
-    if attention:
-        referrals = referrals.filter(attention_q(attention_cutoffs()))
+def in_queue_order(referrals):
+    """The queue's order: by state (lifecycle order), longest waiting first."""
     status_rank = Case(
         *[When(status=value, then=Value(rank)) for rank, value in enumerate(STATUS_ORDER)],
         output_field=IntegerField(),

@@ -5,8 +5,6 @@ Each checks the case's state and the actor's right, works in one transaction
 sends mail only after the transaction commits.
 """
 
-import datetime
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -325,19 +323,6 @@ def referral_start_preparation(*, referral, actor, first_contact_on):
         details={"first_contact_on": first_contact_on.isoformat()},
         first_contact_on=first_contact_on,
     )
-
-
-def working_days_between(start, end):
-    """Whole working days (Mon-Fri) after ``start`` up to and including ``end``."""
-    if end <= start:
-        return 0
-    days = 0
-    day = start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            days += 1
-    return days
 
 
 @transaction.atomic

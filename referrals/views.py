@@ -10,12 +10,11 @@ from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access, log_access_many
 from ekc.editing import StaleEdit, refuse_stale, submit_once
-from ekc.models import Organization, Region
 from ekc.rules import require
 from referrals import selectors, services
+from referrals.filters import WorkQueueFilter
 from referrals.forms import (
     ConsentForm,
-    QueueFilterForm,
     ReasonForm,
     ReferralForm,
     StopForm,
@@ -47,14 +46,8 @@ def get_referral_for(user, pk):
 def referral_list(request):
     user = request.user
     require(can_see_referral_lists(user))
-    regions = Region.objects.all() if user.is_superuser else Region.objects.filter(users=user)
-    organizations = Organization.objects.filter(region__in=regions)
-    form = QueueFilterForm(request.GET or None, regions=regions, organizations=organizations)
-    # A tampered choice (only possible by editing the address) drops that filter, not
-    # the others: the valid fields' values are still in cleaned_data.
-    form.is_valid()
-    filters = form.cleaned_data if form.is_bound else {}
-    queue = selectors.work_queue(user, **{k: v for k, v in filters.items() if v})
+    filters = WorkQueueFilter(request.GET or None, user=user)
+    queue = filters.qs
     # Count and page over ids only (from the queue index), then load the page's cases.
     page = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -71,8 +64,8 @@ def referral_list(request):
         for referral in cases
     ]
     # Every row shown is in the access log: as a search result, or as listed.
-    if filters.get("q"):
-        log_access_many(request, cases, AccessAction.SEARCH, detail={"query": filters["q"]})
+    if filters.search:
+        log_access_many(request, cases, AccessAction.SEARCH, detail={"query": filters.search})
     else:
         log_access_many(request, cases, AccessAction.LIST, detail={"page": "work_queue"})
     query = request.GET.copy()
@@ -81,7 +74,7 @@ def referral_list(request):
         request,
         "referrals/list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
             "rows": rows,
             "query": query.urlencode(),

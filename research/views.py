@@ -12,37 +12,21 @@ from django.views.decorators.http import require_POST
 from ekc.audit import AccessAction, log_access, log_access_to_rows
 from ekc.db_routers import research_reads
 from ekc.editing import OUT_OF_DATE, OnceForm, submit_once
-from ekc.models import Region
-from ekc.rules import region_ids
 from referrals.models import Referral
 from research import datasets
 from research.dashboard import snapshot_for
 from research.export import export_records
-from research.forms import DashboardFilterForm
+from research.filters import DashboardFilter
 from research.models import ReportStatus, ResearchReport
 from research.report import build_report
-from research.rules import can_export_research, can_view_research, limited_to_own_regions
-from research.stats import Filters, cohort, compute, filters_to_json
+from research.rules import can_export_research, can_view_research
+from research.stats import cohort, compute, filters_to_json
 
 
 def _filters_for(request):
     """The dashboard's filters from the query string, limited to what the user may see."""
-    user = request.user
-    own_only = limited_to_own_regions(user)
-    regions = Region.objects.filter(pk__in=region_ids(user)) if own_only else Region.objects.all()
-    form = DashboardFilterForm(request.GET or None, regions=regions)
-    cleaned = form.cleaned_data if form.is_valid() else {}
-    region = cleaned.get("region")
-    filters = Filters(
-        date_from=cleaned.get("date_from"),
-        date_to=cleaned.get("date_to"),
-        region=region.name if region else None,
-        occasion=cleaned.get("occasion") or None,
-        organization_type=cleaned.get("organization_type") or None,
-        conference_kind=cleaned.get("conference_kind") or None,
-        region_ids=tuple(region_ids(user)) if own_only else None,
-    )
-    return form, filters, own_only
+    filterset = DashboardFilter(request.GET or None, user=request.user)
+    return filterset.form, filterset.stats_filters(), filterset.own_only
 
 
 EXPORTS = {

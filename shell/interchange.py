@@ -10,7 +10,6 @@ with their participants, the plan with its decision, evaluation date and
 agreements, the outcomes and the survey responses: the whole format.
 """
 
-import contextlib
 import datetime
 import json
 import re
@@ -19,23 +18,17 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from conferences.models import Attendance, Conference, ConferenceStatus, LocationType, Participant
+from conferences.models import Conference, ConferenceStatus, Participant
 from coordinators.models import Assignment, AssignmentStatus, Coordinator
-from ekc.languages import is_language_code
-from ekc.models import Organization, OrganizationType, Region
+from ekc.models import Organization, Region
 from plans.models import (
     Agreement,
-    AgreementStatus,
-    CarriedBy,
-    Decision,
     Evaluation,
     EvaluationDecision,
     EvaluationItem,
     EvaluationMoment,
     FamilyPlan,
-    LifeDomain,
     Outcome,
-    OutcomeCode,
     PlanDecision,
     PlanStatus,
 )
@@ -43,45 +36,12 @@ from referrals.lifecycle import CaseStatus
 from referrals.models import (
     CaseEvent,
     MainPerson,
-    Occasion,
     ReferenceCounter,
     Referral,
-    Relation,
-    Sex,
-    StopReason,
 )
-from research.models import Respondent, SurveyResponse
+from research.models import SurveyResponse
+from shell.interchange_schema import case_errors
 
-TOP_KEYS = {
-    "reference",
-    "region",
-    "organization",
-    "occasion",
-    "referred_on",
-    "languages",
-    "main_persons",
-    "coordinator",
-    "stop_reason",
-    "conference",
-    "follow_ups",
-    "plan",
-    "surveys",
-    "outcomes",
-}
-REQUIRED = ("reference", "region", "organization", "occasion", "referred_on")
-PERSON_KEYS = {"birth_year", "sex", "is_child"}
-CONFERENCE_KEYS = {
-    "kind",
-    "held_on",
-    "duration_minutes",
-    "language",
-    "location_type",
-    "participants",
-}
-PARTICIPANT_KEYS = {"relation", "attendance"}
-SURVEY_KEYS = {"respondent", "grade_conference", "grade_plan", "grade_coordinator"}
-PLAN_KEYS = {"decision", "evaluation_on", "agreements"}
-AGREEMENT_KEYS = {"life_domain", "carried_by", "organization_type", "status"}
 REFERENCE = re.compile(r"EK-(\d{4})-(\d+)")
 
 
@@ -103,209 +63,6 @@ def _date(value):
     if not isinstance(value, str):
         raise ValueError
     return datetime.date.fromisoformat(value)
-
-
-def _check_case(data, coordinator_codes):
-    """The errors of one case (a list of messages)."""
-    errors = []
-    if not isinstance(data, dict):
-        return ["a line must be a JSON object"]
-    unknown = sorted(set(data) - TOP_KEYS)
-    if unknown:
-        errors.append(f"unknown keys: {', '.join(unknown)}")
-    for key in REQUIRED:
-        if data.get(key) in (None, ""):
-            errors.append(f"{key} is required")
-    reference = data.get("reference")
-    if reference is not None and not (isinstance(reference, str) and 0 < len(reference) <= 20):
-        errors.append("reference must be text of at most 20 characters")
-    if data.get("region") is not None and not isinstance(data.get("region"), str):
-        errors.append("region must be text")
-    organization = data.get("organization")
-    if organization is not None:
-        if not isinstance(organization, dict) or set(organization) != {"name", "type"}:
-            errors.append('organization must be {"name": ..., "type": ...}')
-        elif organization["type"] not in OrganizationType.values:
-            errors.append(f"unknown organization type {organization['type']!r}")
-        elif not isinstance(organization["name"], str) or not organization["name"].strip():
-            errors.append("organization name is required")
-    if data.get("occasion") is not None and data["occasion"] not in Occasion.values:
-        errors.append(f"unknown occasion {data['occasion']!r}")
-    if data.get("referred_on") is not None:
-        try:
-            _date(data["referred_on"])
-        except ValueError:
-            errors.append("referred_on must be a date (YYYY-MM-DD)")
-    languages = data.get("languages")
-    if languages is not None and (
-        not isinstance(languages, list) or not all(is_language_code(c) for c in languages)
-    ):
-        errors.append("languages must be a list of ISO 639 codes")
-    for index, person in enumerate(data.get("main_persons") or [], start=1):
-        errors.extend(_check_person(person, index))
-    if data.get("main_persons") is not None and not isinstance(data["main_persons"], list):
-        errors.append("main_persons must be a list")
-    coordinator = data.get("coordinator")
-    if coordinator is not None and coordinator not in coordinator_codes:
-        errors.append(f"unknown coordinator {coordinator!r} (import coordinators first)")
-    stop_reason = data.get("stop_reason")
-    if stop_reason is not None and stop_reason not in StopReason.values:
-        errors.append(f"unknown stop_reason {stop_reason!r}")
-    if stop_reason is not None and (data.get("conference") or data.get("plan")):
-        errors.append("a case with a stop_reason has no conference and no plan")
-    if data.get("plan") is not None and data.get("conference") is None:
-        errors.append("plan requires conference")
-    if data.get("follow_ups") and data.get("conference") is None:
-        errors.append("follow_ups require conference")
-    referred_on = None
-    if isinstance(data.get("referred_on"), str):
-        with contextlib.suppress(ValueError):
-            referred_on = _date(data["referred_on"])
-    if data.get("conference") is not None:
-        errors.extend(_check_conference(data["conference"], "conference", FIRST_KINDS, referred_on))
-    follow_ups = data.get("follow_ups")
-    if follow_ups is not None and not isinstance(follow_ups, list):
-        errors.append("follow_ups must be a list")
-    for index, follow_up in enumerate(follow_ups or [] if isinstance(follow_ups, list) else [], 1):
-        errors.extend(
-            _check_conference(follow_up, f"follow_ups[{index}]", {"follow_up"}, referred_on)
-        )
-    if data.get("plan") is not None:
-        errors.extend(_check_plan(data["plan"]))
-    outcomes = data.get("outcomes")
-    if outcomes is not None and (
-        not isinstance(outcomes, list) or any(code not in OutcomeCode.values for code in outcomes)
-    ):
-        errors.append("outcomes must be a list of outcome codes")
-    surveys = data.get("surveys")
-    if surveys is not None and not isinstance(surveys, list):
-        errors.append("surveys must be a list")
-    for index, survey in enumerate(surveys if isinstance(surveys, list) else [], start=1):
-        errors.extend(_check_survey(survey, f"surveys[{index}]"))
-    return errors
-
-
-FIRST_KINDS = {"family_group", "restorative"}
-
-
-def _check_conference(conference, name, kinds, referred_on):
-    if not isinstance(conference, dict):
-        return [f"{name} must be an object"]
-    errors = []
-    unknown = sorted(set(conference) - CONFERENCE_KEYS)
-    if unknown:
-        errors.append(f"{name}: unknown keys: {', '.join(unknown)}")
-    if conference.get("kind") not in kinds:
-        errors.append(f"{name}: kind must be one of {', '.join(sorted(kinds))}")
-    try:
-        held_on = _date(conference.get("held_on"))
-    except ValueError:
-        errors.append(f"{name}: held_on must be a date (YYYY-MM-DD)")
-    else:
-        if referred_on and held_on < referred_on:
-            errors.append(f"{name}: held_on is before referred_on")
-    minutes = conference.get("duration_minutes")
-    if minutes is not None and not (isinstance(minutes, int) and 0 < minutes < 24 * 60):
-        errors.append(f"{name}: duration_minutes must be a whole number of minutes")
-    language = conference.get("language")
-    if language is not None and not is_language_code(language):
-        errors.append(f"{name}: language must be an ISO 639 code")
-    location = conference.get("location_type")
-    if location is not None and location not in LocationType.values:
-        errors.append(f"{name}: unknown location_type {location!r}")
-    participants = conference.get("participants")
-    if participants is not None and not isinstance(participants, list):
-        errors.append(f"{name}: participants must be a list")
-        participants = []
-    for index, participant in enumerate(participants or [], start=1):
-        where = f"{name}.participants[{index}]"
-        if not isinstance(participant, dict) or set(participant) - PARTICIPANT_KEYS:
-            errors.append(f'{where} must be {{"relation": ..., "attendance": ...}}')
-            continue
-        if participant.get("relation") not in Relation.values:
-            errors.append(f"{where}: unknown relation {participant.get('relation')!r}")
-        if participant.get("attendance") not in Attendance.values:
-            errors.append(f"{where}: unknown attendance {participant.get('attendance')!r}")
-    return errors
-
-
-def _check_plan(plan):
-    if not isinstance(plan, dict):
-        return ["plan must be an object"]
-    errors = []
-    unknown = sorted(set(plan) - PLAN_KEYS)
-    if unknown:
-        errors.append(f"plan: unknown keys: {', '.join(unknown)}")
-    if plan.get("decision") is not None and plan["decision"] not in Decision.values:
-        errors.append(f"plan: unknown decision {plan['decision']!r}")
-    if plan.get("evaluation_on") is not None:
-        try:
-            _date(plan["evaluation_on"])
-        except ValueError:
-            errors.append("plan: evaluation_on must be a date (YYYY-MM-DD)")
-    agreements = plan.get("agreements") or []
-    if not isinstance(agreements, list):
-        return [*errors, "plan: agreements must be a list"]
-    for index, agreement in enumerate(agreements, start=1):
-        errors.extend(_check_agreement(agreement, f"plan.agreements[{index}]"))
-    return errors
-
-
-def _check_agreement(agreement, where):
-    if not isinstance(agreement, dict):
-        return [f"{where} must be an object"]
-    errors = []
-    unknown = sorted(set(agreement) - AGREEMENT_KEYS)
-    if unknown:
-        errors.append(f"{where}: unknown keys: {', '.join(unknown)}")
-    if agreement.get("life_domain") not in LifeDomain.values:
-        errors.append(f"{where}: unknown life_domain {agreement.get('life_domain')!r}")
-    carried_by = agreement.get("carried_by")
-    if carried_by not in CarriedBy.values:
-        errors.append(f"{where}: carried_by must be network or professional")
-    org_type = agreement.get("organization_type")
-    if carried_by == CarriedBy.PROFESSIONAL and org_type not in OrganizationType.values:
-        errors.append(f"{where}: organization_type is required for a professional")
-    if carried_by == CarriedBy.NETWORK and org_type is not None:
-        errors.append(f"{where}: organization_type must be null for the network")
-    if agreement.get("status") is not None and agreement["status"] not in AgreementStatus.values:
-        errors.append(f"{where}: unknown status {agreement['status']!r}")
-    return errors
-
-
-def _check_survey(survey, where):
-    if not isinstance(survey, dict):
-        return [f"{where} must be an object"]
-    errors = []
-    unknown = sorted(set(survey) - SURVEY_KEYS)
-    if unknown:
-        errors.append(f"{where}: unknown keys: {', '.join(unknown)}")
-    if survey.get("respondent") not in Respondent.values:
-        errors.append(f"{where}: unknown respondent {survey.get('respondent')!r}")
-    for key in ("grade_conference", "grade_plan", "grade_coordinator"):
-        grade = survey.get(key)
-        if grade is not None and not (
-            isinstance(grade, int) and not isinstance(grade, bool) and 1 <= grade <= 10
-        ):
-            errors.append(f"{where}: {key} must be a whole number from 1 to 10, or null")
-    return errors
-
-
-def _check_person(person, index):
-    if not isinstance(person, dict):
-        return [f"main_persons[{index}] must be an object"]
-    errors = []
-    unknown = sorted(set(person) - PERSON_KEYS)
-    if unknown:
-        errors.append(f"main_persons[{index}]: unknown keys: {', '.join(unknown)}")
-    year = person.get("birth_year")
-    if year is not None and not (isinstance(year, int) and 1900 <= year <= 2100):
-        errors.append(f"main_persons[{index}]: birth_year must be a year")
-    if person.get("sex") is not None and person["sex"] not in Sex.values:
-        errors.append(f"main_persons[{index}]: sex must be f, m or x")
-    if person.get("is_child") is not None and not isinstance(person["is_child"], bool):
-        errors.append(f"main_persons[{index}]: is_child must be true or false")
-    return errors
 
 
 def validate_lines(lines):
@@ -330,7 +87,7 @@ def validate_lines(lines):
             # The JSON parser gives up on very deep nesting; no case is nested so.
             result.errors.append((number, "not valid JSON: nested too deeply"))
             continue
-        errors = _check_case(data, coordinator_codes)
+        errors = case_errors(data, coordinator_codes)
         reference = data.get("reference") if isinstance(data, dict) else None
         if isinstance(reference, str):
             if reference in seen:

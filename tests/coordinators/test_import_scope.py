@@ -24,13 +24,18 @@ HEADER = "code,first_name,last_name,email,region,languages,max_active_cases,acti
 
 def _upload(client, user, csv_text):
     client.force_login(user)
-    return client.post(
+    response = client.post(
         reverse("coordinators:import"), {"file": SimpleUploadedFile("pool.csv", csv_text.encode())}
     )
+    # The confirm form carries the token of the waiting upload.
+    client.upload_token = response.context["upload_token"] or ""
+    return response
 
 
 def _confirm(client):
-    return client.post(reverse("coordinators:import"), {"confirm": "1"})
+    return client.post(
+        reverse("coordinators:import"), {"confirm": "1", "upload": client.upload_token}
+    )
 
 
 @pytest.fixture

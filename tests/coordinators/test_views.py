@@ -174,7 +174,8 @@ def test_import_with_preview_then_confirm(client, regional_manager):
     assert preview.status_code == 200
     assert "2 coördinatoren staan klaar" in preview.content.decode()
     assert not Coordinator.objects.filter(code="C017").exists()
-    client.post(reverse("coordinators:import"), {"confirm": "1"})
+    token = preview.context["upload_token"]
+    client.post(reverse("coordinators:import"), {"confirm": "1", "upload": token})
     hatice = Coordinator.objects.get(code="C017")
     assert hatice.languages == ["nl", "tr", "ku"]
     assert hatice.leaves.count() == 1
@@ -193,6 +194,26 @@ def test_import_reports_every_error_with_its_row(client, regional_manager):
     assert "Regel 4: active moet 1 of 0 zijn." in html
     assert "Er is niets ingelezen" in html
     assert not Coordinator.objects.exists()
+
+
+def test_a_pool_upload_waits_for_its_own_user_only(client, regional_manager, admin_user):
+    from ekc import pending_imports
+    from ekc.uploads import files_under
+
+    client.force_login(regional_manager)
+    upload = SimpleUploadedFile("pool.csv", POOL_CSV.replace("Twente", "Overijssel").encode())
+    token = client.post(reverse("coordinators:import"), {"file": upload}).context["upload_token"]
+    assert len(list(files_under(pending_imports.FOLDER))) == 1
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("coordinators:import"), {"confirm": "1", "upload": token}, follow=True
+    )
+    assert "Upload het opnieuw" in response.content.decode()
+    assert not Coordinator.objects.exists()
+    client.force_login(regional_manager)
+    client.post(reverse("coordinators:import"), {"confirm": "1", "upload": token})
+    assert Coordinator.objects.count() == 2
+    assert list(files_under(pending_imports.FOLDER)) == []
 
 
 @pytest.mark.parametrize("fixture", ["referrer", "coordinator", "researcher", "liaison"])

@@ -93,3 +93,20 @@ def test_form_errors_keep_input(client, liaison):
     assert "Deze datum ligt in de toekomst." in html
     assert "Geen netwerk bekend" in html
     assert not NonOffer.objects.exists()
+
+
+@pytest.mark.parametrize("tampered", ["abc", "9" * 30, "other"])
+def test_a_bad_organisation_filter_keeps_the_period(
+    client, liaison, regional_manager, other_organization, tampered
+):
+    record(liaison, days_ago=40)
+    record(liaison, days_ago=2)
+    client.force_login(regional_manager)
+    start = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    organization = other_organization.pk if tampered == "other" else tampered
+    response = client.get(
+        reverse("referrals:non_offers"), {"start": start, "organization": organization}
+    )
+    assert response.status_code == 200
+    assert response.context["total"] == 1
+    assert other_organization.name not in response.content.decode()

@@ -223,13 +223,6 @@ def test_stale_edit_is_refused(regional_manager, organization):
     assert referral.question == "A"
 
 
-def test_working_days_skip_weekends():
-    friday = datetime.date(2026, 11, 20)
-    assert services.working_days_between(friday, datetime.date(2026, 11, 23)) == 1  # Monday
-    assert services.working_days_between(friday, datetime.date(2026, 11, 24)) == 2
-    assert services.working_days_between(friday, friday) == 0
-
-
 def test_registering_tells_the_other_managers_of_the_region(
     regional_manager, organization, region, mailoutbox, django_capture_on_commit_callbacks
 ):

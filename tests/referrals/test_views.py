@@ -393,3 +393,45 @@ def test_a_tampered_filter_drops_only_itself(client, regional_manager, organizat
     response = client.get(reverse("referrals:list"), {"q": "Jansen", "region": "abc"})
     assert response.status_code == 200
     assert [row["referral"].family_name for row in response.context["rows"]] == ["Jansen"]
+
+
+def test_a_bad_filter_value_keeps_the_other_filters(client, regional_manager, organization):
+    factories.registered(regional_manager, organization, family_name="Jansen", occasion="crisis")
+    factories.registered(regional_manager, organization, family_name="Janssen")
+    client.force_login(regional_manager)
+    response = client.get(
+        reverse("referrals:list"),
+        {"q": "Jans", "occasion": "crisis", "status": "nonsense", "organization": "9" * 30},
+    )
+    assert response.status_code == 200
+    assert [row["referral"].family_name for row in response.context["rows"]] == ["Jansen"]
+
+
+def test_filters_offer_and_apply_only_the_managers_own_regions(
+    client, regional_manager, organization, other_regional_manager, other_organization
+):
+    factories.registered(regional_manager, organization, family_name="Jansen")
+    factories.registered(other_regional_manager, other_organization, family_name="Elders")
+    client.force_login(regional_manager)
+    html = client.get(reverse("referrals:list")).content.decode()
+    assert other_organization.name not in html
+    assert other_organization.region.name not in html
+    for tampered in (
+        {"region": other_organization.region_id},
+        {"organization": other_organization.pk},
+    ):
+        response = client.get(reverse("referrals:list"), {"q": "e", **tampered})
+        # The other region's choice is not valid here: it is dropped, the search stays.
+        assert [row["referral"].family_name for row in response.context["rows"]] == ["Jansen"]
+
+
+def test_only_managers_and_administrators_get_region_and_organisation_options(
+    client, referrer, regional_manager, organization
+):
+    client.force_login(referrer)
+    form = client.get(reverse("referrals:list")).context["form"]
+    assert [value for value, _label in form.fields["region"].choices] == [""]
+    assert [value for value, _label in form.fields["organization"].choices] == [""]
+    client.force_login(regional_manager)
+    form = client.get(reverse("referrals:list")).context["form"]
+    assert [value for value, _label in form.fields["organization"].choices] == ["", organization.pk]

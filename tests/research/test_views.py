@@ -79,6 +79,26 @@ def test_filters_narrow_the_cohort(client, researcher):
     assert response.context["s"]["conferences_held"] == 1
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"region": "abc"},
+        {"region": "9" * 30},
+        {"organization_type": "nonsense"},
+        {"date_from": "2024-12-31", "date_to": "2024-01-01"},  # the end is dropped
+        {"date_from": "9999-01-01"},
+    ],
+)
+def test_a_bad_filter_value_drops_only_itself(client, researcher, bad):
+    load(FIXTURE)
+    client.force_login(researcher)
+    response = client.get(reverse("research:dashboard"), {"occasion": "crisis", **bad})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    expected = 0 if bad.get("date_from") == "2024-12-31" else 1
+    assert response.context["s"]["referrals"] == expected
+
+
 def test_dashboard_query_count_is_the_same_for_small_and_large_cohorts(
     client, researcher, django_assert_num_queries, django_assert_max_num_queries
 ):

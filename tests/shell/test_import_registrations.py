@@ -287,3 +287,22 @@ def test_new_references_do_not_collide_with_imported_ones(tmp_path):
 
     with transaction.atomic():
         assert next_reference(2026) == "EK-2026-0042"
+
+
+def test_values_of_the_wrong_type_are_errors_not_crashes():
+    from shell.interchange import validate_lines
+
+    conference = {"kind": ["family_group"], "held_on": "2019-04-10", "duration_minutes": True}
+    lines = [
+        json.dumps(case(conference=conference)),
+        json.dumps(case(reference="EK-2019-0002", organization={"name": "X"})),
+        json.dumps(case(reference="EK-2019-0003", coordinator=["C001"], languages="nl")),
+    ]
+    validation = validate_lines(lines)
+    assert sorted(validation.errors) == [
+        (1, "conference: duration_minutes must be a whole number of minutes"),
+        (1, "conference: kind must be one of family_group, restorative"),
+        (2, 'organization must be {"name": ..., "type": ...}'),
+        (3, "languages must be a list of ISO 639 codes"),
+        (3, "unknown coordinator ['C001'] (import coordinators first)"),
+    ]

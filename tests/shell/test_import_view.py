@@ -1,10 +1,11 @@
 import json
 
 import pytest
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from ekc import pending_imports
+from ekc.uploads import files_under
 from referrals.models import Referral
 from shell import import_views
 from tests.shell.test_import_registrations import case
@@ -19,12 +20,19 @@ def upload(client, *records, raw=None):
     )
 
 
+def confirm(client, preview, **options):
+    token = preview.context["upload_token"] or ""
+    return client.post(
+        reverse("import_registrations"), {"confirm": "1", "upload": token}, **options
+    )
+
+
 def test_administrator_checks_then_confirms(client, admin_user):
     client.force_login(admin_user)
     preview = upload(client, case(), case(reference="EK-2019-0002"))
     assert "2 zaken zijn goed en klaar om in te lezen" in preview.content.decode()
     assert not Referral.objects.exists()
-    client.post(reverse("import_registrations"), {"confirm": "1"})
+    confirm(client, preview)
     assert Referral.objects.count() == 2
 
 
@@ -34,7 +42,8 @@ def test_errors_are_shown_per_line_and_nothing_is_imported(client, admin_user):
     html = response.content.decode()
     assert "Regel 2: unknown occasion" in html
     assert "Regel 3: not valid JSON" in html
-    client.post(reverse("import_registrations"), {"confirm": "1"})
+    assert response.context["upload_token"] is None
+    confirm(client, response)
     assert not Referral.objects.exists()
 
 
@@ -45,8 +54,7 @@ def test_only_administrators_import(client, request, fixture):
 
 
 def waiting_uploads():
-    storage = storages["private"]
-    return storage.listdir("imports")[1] if storage.exists("imports") else []
+    return list(files_under(pending_imports.FOLDER))
 
 
 def test_a_crash_while_checking_an_upload_leaves_no_file(client, admin_user, monkeypatch):
@@ -62,7 +70,7 @@ def test_a_crash_while_checking_an_upload_leaves_no_file(client, admin_user, mon
 
 def test_a_crashed_import_leaves_no_file(client, admin_user, monkeypatch):
     client.force_login(admin_user)
-    upload(client, case())
+    preview = upload(client, case())
     assert len(waiting_uploads()) == 1
 
     def crash(validation, actor):
@@ -70,10 +78,10 @@ def test_a_crashed_import_leaves_no_file(client, admin_user, monkeypatch):
 
     monkeypatch.setattr(import_views, "import_lines", crash)
     with pytest.raises(RuntimeError):
-        client.post(reverse("import_registrations"), {"confirm": "1"})
+        confirm(client, preview)
     assert waiting_uploads() == []
     assert not Referral.objects.exists()
-    again = client.post(reverse("import_registrations"), {"confirm": "1"}, follow=True)
+    again = confirm(client, preview, follow=True)
     assert "Upload het opnieuw" in again.content.decode()
 
 
@@ -82,16 +90,63 @@ def test_a_file_with_errors_and_a_confirmed_import_leave_no_file(client, admin_u
     upload(client, case(occasion="bad"))
     upload(client, raw="\x89PNG not json")
     assert waiting_uploads() == []
-    upload(client, case())
-    client.post(reverse("import_registrations"), {"confirm": "1"})
+    confirm(client, upload(client, case()))
     assert waiting_uploads() == []
     assert Referral.objects.count() == 1
 
 
 def test_a_newer_upload_replaces_the_one_waiting(client, admin_user):
     client.force_login(admin_user)
-    upload(client, case())
-    upload(client, case(reference="EK-2019-0002"))
+    first = upload(client, case())
+    second = upload(client, case(reference="EK-2019-0002"))
     assert len(waiting_uploads()) == 1
-    client.post(reverse("import_registrations"), {"confirm": "1"})
+    assert "Upload het opnieuw" in confirm(client, first, follow=True).content.decode()
+    confirm(client, second)
     assert list(Referral.objects.values_list("reference", flat=True)) == ["EK-2019-0002"]
+
+
+@pytest.mark.parametrize("token", ["", "../../etc/passwd", "0" * 32, None])
+def test_a_tampered_token_confirms_nothing(client, admin_user, token):
+    client.force_login(admin_user)
+    upload(client, case())
+    data = {"confirm": "1"} if token is None else {"confirm": "1", "upload": token}
+    response = client.post(reverse("import_registrations"), data, follow=True)
+    assert "Upload het opnieuw" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_another_administrator_cannot_confirm_an_upload(client, admin_user):
+    from tests.conftest import make_user
+
+    client.force_login(admin_user)
+    preview = upload(client, case())
+    client.force_login(make_user("other.admin@ekc.test", is_superuser=True, is_staff=True))
+    assert "Upload het opnieuw" in confirm(client, preview, follow=True).content.decode()
+    assert not Referral.objects.exists()
+    assert len(waiting_uploads()) == 1  # still the first administrator's to confirm
+
+
+def test_clean_uploads_removes_abandoned_previews_of_both_imports(client, admin_user, region):
+    import io
+    import os
+
+    from django.core.files.storage import storages
+    from django.core.management import call_command
+
+    client.force_login(admin_user)
+    upload(client, case())
+    pool = "code,first_name,last_name,email,region,languages,max_active_cases,active\n"
+    pool += "C001,Ann,Bee,ann@example.nl,Overijssel,nl,2,1\n"
+    client.post(
+        reverse("coordinators:import"), {"file": SimpleUploadedFile("p.csv", pool.encode())}
+    )
+    abandoned = waiting_uploads()
+    assert sorted(name.rsplit(".", 1)[1] for name in abandoned) == ["csv", "jsonl"]
+    storage = storages["private"]
+    two_days_ago = storage.get_modified_time(abandoned[0]).timestamp() - 2 * 86400
+    for name in abandoned:
+        os.utime(storage.path(name), (two_days_ago, two_days_ago))
+    out = io.StringIO()
+    call_command("clean_uploads", stdout=out)
+    assert "2 import upload(s)" in out.getvalue()
+    assert waiting_uploads() == []

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from ekc import pending_imports
 from ekc.uploads import remove_stale
 from plans.scans import remove_orphan_scans
-from shell.import_views import IMPORT_FOLDER
 
 
 class Command(BaseCommand):
@@ -15,6 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         now = timezone.now()
-        imports = remove_stale(IMPORT_FOLDER, now=now)
+        imports = remove_stale(pending_imports.FOLDER, now=now)
         scans = remove_orphan_scans(now=now)
         self.stdout.write(f"{imports} import upload(s) and {scans} scan(s) removed.")
