@@ -138,6 +138,7 @@ def prepare_users():
     """A user per page under test, and a case to open; all logged in through the form."""
     from coordinators.models import Coordinator
     from ekc.models import Region, User
+    from referrals.lifecycle import AssignmentStatus
     from referrals.models import Referral
 
     region = Region.objects.get(name="Utrecht")
@@ -151,7 +152,9 @@ def prepare_users():
         defaults={"first_name": "Bench", "last_name": "Researcher", "is_researcher": True},
     )
     coordinator = (
-        Coordinator.objects.filter(code__startswith="S", assignments__status="accepted")
+        Coordinator.objects.filter(
+            code__startswith="S", assignments__status=AssignmentStatus.ACCEPTED
+        )
         .select_related("user")
         .first()
         or Coordinator.objects.filter(code__startswith="S").select_related("user").first()

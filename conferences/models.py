@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ekc.lifecycle import Lifecycle
 from referrals.models import NetworkMember, Referral, Relation
 
 
@@ -40,9 +41,17 @@ class Attendance(models.TextChoices):
     EXCLUDED = "excluded", _("Excluded by the coordinator")
 
 
+# The case's own conference (one per case); follow-ups come after its plan.
+FIRST_CONFERENCE_KINDS = (ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE)
+
+
 class ConferenceStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     HELD = "held", _("Held")
+
+
+# A conference is scheduled (and may be changed), then its day is logged: held.
+CONFERENCE_LIFECYCLE = Lifecycle({"hold": ({ConferenceStatus.SCHEDULED}, ConferenceStatus.HELD)})
 
 
 class ContactMoment(models.Model):
@@ -125,7 +134,11 @@ class Conference(models.Model):
 
     @property
     def is_held(self):
-        return self.status == ConferenceStatus.HELD
+        return not CONFERENCE_LIFECYCLE.can(self.status, "hold")
+
+    @property
+    def is_first(self):
+        return self.kind in FIRST_CONFERENCE_KINDS
 
 
 class InformingProfessional(models.Model):

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conferences.models import Reminder
+from coordinators.selectors import case_coordinator
 from ekc.mail import send_after_commit
 from referrals.lifecycle import CaseStatus
 from referrals.models import Referral
@@ -56,15 +57,11 @@ def send_reminders(now=None):
     today = timezone.localdate(now)
     sent = 0
     for referral in quiet_preparations(today):
-        coordinator = (
-            referral.assignments.filter(status="accepted")
-            .select_related("coordinator__user")
-            .first()
-        )
+        coordinator = case_coordinator(referral)
         if coordinator and once("quiet_preparation", referral, referral.last_contact):
             with transaction.atomic():
                 send_after_commit(
-                    [coordinator.coordinator.user.email],
+                    [coordinator.email],
                     "conferences/email/quiet_preparation",
                     {
                         "referral": referral,

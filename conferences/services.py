@@ -13,18 +13,18 @@ from django.utils.translation import gettext as _
 
 from conferences import notifications
 from conferences.models import (
+    CONFERENCE_LIFECYCLE,
+    FIRST_CONFERENCE_KINDS,
     Attendance,
     Conference,
-    ConferenceKind,
-    ConferenceStatus,
     ContactMoment,
     InformingProfessional,
     Participant,
 )
-from conferences.rules import can_prepare
+from conferences.rules import schedulable_kinds
 from ekc.editing import bump_version_or_refuse
-from ekc.rules import require
-from referrals.lifecycle import CaseStatus, Transition
+from ekc.rules import require_action
+from referrals.lifecycle import CASE_LIFECYCLE, Transition
 from referrals.models import Invitation, NetworkMember
 from referrals.services import (
     TransitionError,
@@ -34,9 +34,6 @@ from referrals.services import (
     transition,
 )
 
-# Where a first conference can be scheduled; follow-ups come after the plan.
-FIRST_CONFERENCE_FROM = (CaseStatus.COORDINATOR_ASSIGNED, CaseStatus.PREPARING)
-FOLLOW_UP_FROM = (CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP, CaseStatus.CONFERENCE_HELD)
 # Invitation on the day -> attendance when nothing else is ticked.
 DEFAULT_ATTENDANCE = {
     Invitation.DECLINED: Attendance.DECLINED,
@@ -48,7 +45,7 @@ DEFAULT_ATTENDANCE = {
 def contact_log(*, referral, actor, on, method, minutes, member=None, professional="", note=""):
     """Log a contact moment. The first one starts the preparation of the case."""
     referral = lock_case(referral)
-    require(can_prepare(actor, referral))
+    require_action("conferences.prepare_conference", actor, referral)
     if on > timezone.localdate():
         raise ValueError("A contact moment cannot be in the future.")
     if member is not None and member.referral_id != referral.pk:
@@ -65,7 +62,7 @@ def contact_log(*, referral, actor, on, method, minutes, member=None, profession
         note=note,
         recorded_by=actor,
     )
-    if referral.status == CaseStatus.COORDINATOR_ASSIGNED:
+    if CASE_LIFECYCLE.can(referral.status, Transition.START_PREPARATION):
         referral_start_preparation(referral=referral, actor=actor, first_contact_on=on)
     return moment
 
@@ -78,7 +75,7 @@ def member_save(*, referral, actor, member=None, version=None, **fields):
     (nothing saved) when someone else changed them since.
     """
     referral = lock_case(referral)
-    require(can_prepare(actor, referral))
+    require_action("conferences.prepare_conference", actor, referral)
     if (
         fields.get("invitation") == Invitation.EXCLUDED
         and not fields.get("exclusion_reason", "").strip()
@@ -118,7 +115,7 @@ def invitation_set(*, member, actor, version, invitation, exclusion_reason=""):
 
 
 def is_first_conference(kind):
-    return kind in (ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE)
+    return kind in FIRST_CONFERENCE_KINDS
 
 
 @transaction.atomic
@@ -145,20 +142,16 @@ def conference_schedule(
     conference stays as it was.
     """
     referral = lock_case(referral)
-    require(can_prepare(actor, referral))
-    if is_first_conference(kind):
-        if referral.status not in FIRST_CONFERENCE_FROM:
-            raise TransitionError(
-                _("A conference can only be scheduled once a coordinator has accepted the case.")
-            )
-        if referral.conferences.filter(
-            kind__in=[ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE]
-        ).exists():
-            raise TransitionError(
-                _("This case already has its conference; add a follow-up instead.")
-            )
-    elif referral.status not in FOLLOW_UP_FROM:
-        raise TransitionError(_("A follow-up conference comes after the first conference."))
+    require_action(
+        "conferences.schedule_conference",
+        actor,
+        referral,
+        refused=_("A conference can only be scheduled once a coordinator has accepted the case."),
+    )
+    if kind not in schedulable_kinds(referral):
+        if not is_first_conference(kind):
+            raise TransitionError(_("A follow-up conference comes after the first conference."))
+        raise TransitionError(_("This case already has its conference; add a follow-up instead."))
     conference = Conference.objects.create(
         referral=referral,
         kind=kind,
@@ -193,10 +186,14 @@ def conference_reschedule(*, conference, actor, version, **fields):
     date is mailed to the referrer once, after the commit.
     """
     referral = lock_case(conference.referral)
-    require(can_prepare(actor, referral))
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
-    if conference.is_held:
-        raise TransitionError(_("This conference has been held; it cannot be changed."))
+    conference.referral = referral
+    require_action(
+        "conferences.change_conference",
+        actor,
+        conference,
+        refused=_("This conference has been held; it cannot be changed."),
+    )
     conference.version = bump_version_or_refuse(Conference, conference.pk, version)
     moved = "starts_at" in fields and fields["starts_at"] != conference.starts_at
     for name, value in fields.items():
@@ -246,10 +243,14 @@ def conference_hold(*, conference, actor, held_on, phases, attendance, professio
     "conference held".
     """
     referral = lock_case(conference.referral)
-    require(can_prepare(actor, referral))
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
-    if conference.is_held:
-        raise TransitionError(_("This conference day has already been logged."))
+    conference.referral = referral
+    require_action(
+        "conferences.hold_conference",
+        actor,
+        conference,
+        refused=_("This conference day has already been logged."),
+    )
     if held_on > timezone.localdate():
         raise ValueError("A conference cannot be logged before it happens.")
     check_phases(phases)
@@ -259,7 +260,7 @@ def conference_hold(*, conference, actor, held_on, phases, attendance, professio
     conference.duration_minutes = duration_of(
         phases["information_start"], phases["presentation_end"]
     )
-    conference.status = ConferenceStatus.HELD
+    CONFERENCE_LIFECYCLE.move(conference, "hold")
     conference.save()
     members = list(referral.network_members.all())
     Participant.objects.bulk_create(
@@ -280,9 +281,9 @@ def conference_hold(*, conference, actor, held_on, phases, attendance, professio
         professional.present = professional.pk in present
         professional.save(update_fields=["present"])
     details = {"conference": conference.pk, "duration_minutes": conference.duration_minutes}
-    if is_first_conference(conference.kind) and referral.status == CaseStatus.CONFERENCE_SCHEDULED:
+    if conference.is_first and CASE_LIFECYCLE.can(referral.status, Transition.HOLD):
         transition(referral=referral, actor=actor, transition=Transition.HOLD, details=details)
-    elif is_first_conference(conference.kind):
+    elif conference.is_first:
         raise TransitionError(_("The case is not waiting for its conference."))
     else:
         record_event(referral=referral, actor=actor, kind="follow_up_held", details=details)

@@ -19,13 +19,18 @@ from conferences.forms import (
     ScheduleForm,
 )
 from conferences.models import Conference, ConferenceKind
-from conferences.rules import can_prepare, can_view_network_details, can_view_preparation
+from conferences.rules import (
+    can_prepare,
+    can_view_network_details,
+    can_view_preparation,
+    schedulable_kinds,
+)
 from ekc.audit import AccessAction, log_access
 from ekc.editing import StaleEdit, refuse_stale, submit_once
 from ekc.rules import require
-from referrals.models import NetworkMember
+from referrals.models import Invitation, NetworkMember
+from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
-from referrals.views import get_referral_for
 
 
 def _case(request, pk, check=can_view_preparation):
@@ -44,7 +49,6 @@ def preparation(request, pk, contact_form=None, member_form=None):
     moments = list(referral.contact_moments.select_related("member"))
     conferences = list(referral.conferences.prefetch_related("professionals"))
     restorative = is_restorative(referral, conferences)
-    prepare = can_prepare(request.user, referral)
     return render(
         request,
         "conferences/preparation.html",
@@ -56,9 +60,7 @@ def preparation(request, pk, contact_form=None, member_form=None):
             "conferences": conferences,
             "drawing": mark_safe(network_svg(referral, members, restorative=restorative)),  # noqa: S308 - built with escape()
             "legend": legend(members),
-            "can_prepare": prepare,
             "show_network_details": can_view_network_details(request.user, referral),
-            "can_schedule": prepare and _schedulable_kinds(referral, conferences),
             "contact_form": contact_form or ContactForm(referral=referral),
             "member_form": member_form or MemberForm(restorative=restorative),
             "invitation_choices": MemberForm.base_fields["invitation"].choices,
@@ -74,15 +76,6 @@ def is_restorative(referral, conferences=None):
     if conferences is None:
         return referral.conferences.filter(kind=ConferenceKind.RESTORATIVE).exists()
     return any(c.kind == ConferenceKind.RESTORATIVE for c in conferences)
-
-
-def _schedulable_kinds(referral, conferences):
-    has_first = any(services.is_first_conference(c.kind) for c in conferences)
-    if not has_first and referral.status in services.FIRST_CONFERENCE_FROM:
-        return [ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE]
-    if has_first and referral.status in services.FOLLOW_UP_FROM:
-        return [ConferenceKind.FOLLOW_UP]
-    return []
 
 
 @require_POST
@@ -150,7 +143,7 @@ def invitation_set(request, pk, member_pk):
     member = get_object_or_404(NetworkMember, pk=member_pk, referral=referral)
     form = InvitationForm(request.POST, record=member)
     if form.is_valid():
-        if form.cleaned_data["invitation"] == "excluded":
+        if form.cleaned_data["invitation"] == Invitation.EXCLUDED:
             # Excluding someone needs a reason: that is asked on the full form.
             return redirect("conferences:member_edit", pk=pk, member_pk=member.pk)
         try:
@@ -177,7 +170,7 @@ def invitation_set(request, pk, member_pk):
 @submit_once
 def schedule(request, pk):
     referral = _case(request, pk, check=can_prepare)
-    kinds = _schedulable_kinds(referral, list(referral.conferences.all()))
+    kinds = schedulable_kinds(referral)
     if not kinds:
         messages.error(
             request,

@@ -18,15 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from coordinators.models import (
-    ACTIVE_ASSIGNMENT,
-    Assignment,
-    AssignmentStatus,
-    ConflictOfInterest,
-    Coordinator,
-    Leave,
-)
-from referrals.lifecycle import COORDINATOR_ACTIVE
+from coordinators.models import Assignment, ConflictOfInterest, Coordinator, Leave
+from referrals.lifecycle import COORDINATOR_ACTIVE, CURRENT_ASSIGNMENT, AssignmentStatus
 
 # How long without an assignment counts as "fully rested" for the fairness term.
 FAIRNESS_HORIZON_DAYS = 90
@@ -49,7 +42,7 @@ class Candidate:
 def active_cases_filter():
     """Assignments that take up one of a coordinator's places."""
     return Q(
-        assignments__status__in=ACTIVE_ASSIGNMENT,
+        assignments__status__in=CURRENT_ASSIGNMENT,
         assignments__referral__status__in=COORDINATOR_ACTIVE,
     )
 
@@ -76,7 +69,7 @@ def eligible_coordinators(referral, on_date):
             active_cases=Count("assignments", filter=active_cases_filter(), distinct=True),
             last_assigned_at=Max(
                 "assignments__proposed_at",
-                filter=Q(assignments__status__in=[*ACTIVE_ASSIGNMENT, AssignmentStatus.ENDED]),
+                filter=Q(assignments__status__in=[*CURRENT_ASSIGNMENT, AssignmentStatus.ENDED]),
             ),
         )
         .filter(active_cases__lt=F("max_active_cases"))

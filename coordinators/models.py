@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ekc.languages import language_name
+from referrals.lifecycle import AssignmentStatus
 from referrals.models import Referral
 
 
@@ -92,17 +93,6 @@ class ConflictOfInterest(models.Model):
         return f"{self.referral_id} {self.coordinator_id}"
 
 
-class AssignmentStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    ENDED = "ended", _("Ended")
-
-
-ACTIVE_ASSIGNMENT = (AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED)
-
-
 class DeclineReason(models.TextChoices):
     NO_TIME = "no_time", _("No time now")
     CONFLICT = "conflict_of_interest", _("I know this family or someone involved")
@@ -113,8 +103,9 @@ class DeclineReason(models.TextChoices):
 class Assignment(models.Model):
     """A coordinator proposed for a case, and their answer.
 
-    At most one assignment per case is active (proposed or accepted): a
-    database constraint, so two managers assigning at once cannot both win.
+    At most one assignment per case is current (proposed or accepted): a
+    database constraint, so two managers assigning at once cannot both win. Its
+    states and transitions are declared in ``referrals.lifecycle``.
     """
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="assignments")
@@ -141,7 +132,7 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["referral"],
-                condition=Q(status__in=["proposed", "accepted"]),
+                condition=Q(status__in=[AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED]),
                 name="one_active_assignment_per_case",
             )
         ]
@@ -150,3 +141,12 @@ class Assignment(models.Model):
     def __str__(self):
         # Own columns only, as ConflictOfInterest.
         return f"{self.referral_id} {self.coordinator_id} {self.status}"
+
+    # For templates, which cannot name the states.
+    @property
+    def is_accepted(self):
+        return self.status == AssignmentStatus.ACCEPTED
+
+    @property
+    def is_declined(self):
+        return self.status == AssignmentStatus.DECLINED

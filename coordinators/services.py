@@ -11,9 +11,7 @@ from django.utils.translation import gettext as _
 from coordinators import notifications
 from coordinators.matching import eligible_coordinators
 from coordinators.models import (
-    ACTIVE_ASSIGNMENT,
     Assignment,
-    AssignmentStatus,
     ConflictOfInterest,
     Coordinator,
     DeclineReason,
@@ -22,9 +20,8 @@ from coordinators.models import (
 from coordinators.rules import can_edit_coordinator, can_invite_coordinator
 from ekc.accounts import send_account_invitation
 from ekc.editing import bump_version_or_refuse
-from ekc.rules import require
-from referrals.lifecycle import CaseStatus, Transition
-from referrals.rules import can_manage_referral
+from ekc.rules import require, require_action
+from referrals.lifecycle import ASSIGNMENT_LIFECYCLE, CURRENT_ASSIGNMENT, Transition
 from referrals.services import (
     TransitionError,
     has_consent,
@@ -40,7 +37,7 @@ class AlreadyAssigned(TransitionError):
 
 def current_assignment(referral):
     return (
-        referral.assignments.filter(status__in=ACTIVE_ASSIGNMENT)
+        referral.assignments.filter(status__in=CURRENT_ASSIGNMENT)
         .select_related("coordinator__user")
         .first()
     )
@@ -56,17 +53,16 @@ def assignment_propose(*, referral, coordinator, actor, on_date=None):
     try:
         with transaction.atomic():
             referral = lock_case(referral)
-            require(can_manage_referral(actor, referral))
-            if referral.status != CaseStatus.REGISTERED:
-                raise TransitionError(
-                    _("A coordinator can only be proposed for a registered case.")
-                )
+            require_action(
+                "coordinators.propose_coordinator",
+                actor,
+                referral,
+                refused=lambda: _why_no_proposal(referral),
+            )
             if not has_consent(referral):
                 raise TransitionError(
                     _("Record the family's consent first; then a coordinator can be proposed.")
                 )
-            if current_assignment(referral):
-                raise AlreadyAssigned(_("This case already has a coordinator or a proposal."))
             on_date = on_date or timezone.localdate()
             if not eligible_coordinators(referral, on_date).filter(pk=coordinator.pk).exists():
                 raise TransitionError(
@@ -89,6 +85,12 @@ def assignment_propose(*, referral, coordinator, actor, on_date=None):
         raise AlreadyAssigned(_("Another manager proposed a coordinator just now.")) from exc
 
 
+def _why_no_proposal(referral):
+    if current_assignment(referral):
+        return AlreadyAssigned(_("This case already has a coordinator or a proposal."))
+    return TransitionError(_("A coordinator can only be proposed for a registered case."))
+
+
 @transaction.atomic
 def assignment_accept(*, assignment, actor):
     """The coordinator says yes: the case moves to "coordinator assigned".
@@ -97,10 +99,13 @@ def assignment_accept(*, assignment, actor):
     """
     referral = lock_case(assignment.referral)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    require(assignment.coordinator.user_id == actor.pk)
-    if assignment.status != AssignmentStatus.PROPOSED:
-        raise TransitionError(_("This proposal has already been answered or withdrawn."))
-    assignment.status = AssignmentStatus.ACCEPTED
+    require_action(
+        "coordinators.answer_proposal",
+        actor,
+        assignment,
+        refused=_("This proposal has already been answered or withdrawn."),
+    )
+    ASSIGNMENT_LIFECYCLE.move(assignment, "accept")
     assignment.responded_at = timezone.now()
     assignment.save(update_fields=["status", "responded_at"])
     transition(
@@ -121,12 +126,15 @@ def assignment_decline(*, assignment, actor, reason, note=""):
     """
     referral = lock_case(assignment.referral)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    require(assignment.coordinator.user_id == actor.pk)
-    if assignment.status != AssignmentStatus.PROPOSED:
-        raise TransitionError(_("This proposal has already been answered or withdrawn."))
+    require_action(
+        "coordinators.answer_proposal",
+        actor,
+        assignment,
+        refused=_("This proposal has already been answered or withdrawn."),
+    )
     if reason not in DeclineReason.values:
         raise ValueError(f"Unknown decline reason {reason!r}")
-    assignment.status = AssignmentStatus.DECLINED
+    ASSIGNMENT_LIFECYCLE.move(assignment, "decline")
     assignment.responded_at = timezone.now()
     assignment.decline_reason = reason
     assignment.decline_note = note
@@ -152,12 +160,16 @@ def assignment_withdraw(*, assignment, actor, reason=""):
     """The manager withdraws a proposal not yet answered, or a coordinator who
     accepted (the case then goes back to "registered" to match again)."""
     referral = lock_case(assignment.referral)
-    require(can_manage_referral(actor, referral))
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.status not in ACTIVE_ASSIGNMENT:
-        raise TransitionError(_("This coordinator is no longer on the case."))
-    was_accepted = assignment.status == AssignmentStatus.ACCEPTED
-    assignment.status = AssignmentStatus.WITHDRAWN
+    assignment.referral = referral
+    require_action(
+        "coordinators.withdraw_coordinator",
+        actor,
+        assignment,
+        refused=_("This coordinator is no longer on the case."),
+    )
+    was_accepted = assignment.is_accepted
+    ASSIGNMENT_LIFECYCLE.move(assignment, "withdraw")
     assignment.responded_at = assignment.responded_at or timezone.now()
     assignment.save(update_fields=["status", "responded_at"])
     details = {"coordinator": assignment.coordinator.code, "reason": reason}
@@ -172,7 +184,7 @@ def assignment_withdraw(*, assignment, actor, reason=""):
 def conflict_record(*, referral, coordinator, actor, reason):
     """The manager records that ``coordinator`` must not take this family's case."""
     referral = lock_case(referral)
-    require(can_manage_referral(actor, referral))
+    require_action("coordinators.record_conflict", actor, referral)
     conflict, created = ConflictOfInterest.objects.get_or_create(
         coordinator=coordinator,
         referral=referral,

@@ -29,10 +29,10 @@ from coordinators.rules import (
 from ekc import pending_imports
 from ekc.audit import AccessAction, log_access
 from ekc.editing import OUT_OF_DATE, StaleEdit, refuse_stale, submit_once
-from ekc.rules import require
+from ekc.rules import is_administrator, require
 from referrals.rules import can_manage_referral
+from referrals.selectors import get_referral_for
 from referrals.services import TransitionError, has_consent
-from referrals.views import get_referral_for
 
 
 @submit_once
@@ -74,8 +74,6 @@ def match(request, pk):
             "candidates": candidates,
             "consent": has_consent(referral),
             "needs_interpreter": needs_interpreter(referral, candidates),
-            "can_propose": referral.status == "registered"
-            and not referral.assignments.filter(status__in=("proposed", "accepted")).exists(),
             "conflict_form": ConflictForm(region=referral.region),
         },
     )
@@ -146,7 +144,6 @@ def decline(request, pk):
 def withdraw(request, pk):
     assignment = get_object_or_404(Assignment.objects.select_related("referral"), pk=pk)
     referral = get_referral_for(request.user, assignment.referral_id)
-    require(can_manage_referral(request.user, referral))
     try:
         services.assignment_withdraw(assignment=assignment, actor=request.user)
     except TransitionError as exc:
@@ -222,7 +219,7 @@ def pool(request):
             to_attr="current_leaves",
         ),
     )
-    if not request.user.is_superuser:
+    if not is_administrator(request.user):
         coordinators = coordinators.filter(user__regions__users=request.user).distinct()
     coordinators = coordinators.annotate(
         active_cases=Count("assignments", filter=active_cases_filter(), distinct=True)

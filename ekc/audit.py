@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ekc.request_origin import client_address, client_port
+from ekc.rules import is_coordinator, is_regional_manager
 
 
 class AccessAction(models.TextChoices):
@@ -49,7 +50,7 @@ def _actor_context(request):
         organization = user.organization.name if user.organization_id else ""
         regions = (
             sorted(user.regions.values_list("name", flat=True))
-            if user.is_regional_manager or user.is_coordinator
+            if is_regional_manager(user) or is_coordinator(user)
             else []
         )
         if organization:

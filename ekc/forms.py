@@ -74,9 +74,33 @@ class RowFormSet(forms.BaseFormSet):
 
 
 class RowInlineFormSet(BaseInlineFormSet):
-    """``RowFormSet`` for rows stored as related objects (``inlineformset_factory``)."""
+    """``RowFormSet`` for rows stored as related objects (``inlineformset_factory``).
+
+    Its rows are saved by a service, not by ``save()``: ``changes()`` says what to save."""
 
     default_error_messages = ROW_ERRORS
+
+    def changes(self):
+        """The rows of the valid formset that change something, as ``save()`` would
+        see them: a new row as a dict of its fields, a changed one with its ``pk``
+        too, a removed one as ``{"pk": ..., "delete": True}``. Unchanged rows are left
+        out."""
+        rows = []
+        for form in self.initial_forms:
+            if form.instance.pk is None:
+                continue
+            if self._should_delete_form(form):
+                rows.append({"pk": form.instance.pk, "delete": True})
+            elif form.has_changed():
+                rows.append({"pk": form.instance.pk, **self._row_values(form)})
+        for form in self.extra_forms:
+            if form.has_changed() and not self._should_delete_form(form):
+                rows.append(self._row_values(form))
+        return rows
+
+    def _row_values(self, form):
+        # The form's own fields; the formset adds the parent's key to them.
+        return {name: form.cleaned_data[name] for name in form._meta.fields if name != self.fk.name}
 
 
 def row_formset(form, *, max_num, **options):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Conference
+from ekc.lifecycle import Lifecycle
 from ekc.models import OrganizationType
 from referrals.models import Referral
 
@@ -38,10 +39,24 @@ class PlanStatus(models.TextChoices):
     DECIDED = "decided", _("Decided")
 
 
+# The coordinator writes a version down and submits it (frozen from then on); the
+# referrer decides on it. A correction is a new version, starting as a draft.
+PLAN_LIFECYCLE = Lifecycle(
+    {
+        "submit": ({PlanStatus.DRAFT}, PlanStatus.SUBMITTED),
+        "decide": ({PlanStatus.SUBMITTED}, PlanStatus.DECIDED),
+    }
+)
+
+
 class Decision(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     ACCEPTED_WITH_CONDITIONS = "accepted_with_conditions", _("Accepted with conditions")
     REJECTED = "rejected", _("Not accepted")
+
+
+# The decisions that accept the plan: it is carried out, helped and evaluated.
+ACCEPTED_DECISIONS = (Decision.ACCEPTED, Decision.ACCEPTED_WITH_CONDITIONS)
 
 
 class UnmetBound(models.TextChoices):
@@ -123,8 +138,22 @@ class FamilyPlan(models.Model):
         return f"{self.referral} v{self.version}"
 
     @property
+    def is_draft(self):
+        return self.status == PlanStatus.DRAFT
+
+    @property
     def is_frozen(self):
-        return self.status != PlanStatus.DRAFT
+        return not self.is_draft
+
+    @property
+    def awaits_decision(self):
+        return PLAN_LIFECYCLE.can(self.status, "decide")
+
+    @property
+    def is_accepted(self):
+        """Decided, and accepted (with or without conditions)."""
+        decision = getattr(self, "decision", None)
+        return decision is not None and decision.is_accepted
 
 
 class EvaluationMoment(models.Model):
@@ -179,6 +208,10 @@ class Agreement(models.Model):
     def __str__(self):
         return self.what[:60]
 
+    @property
+    def is_help_request(self):
+        return self.carried_by == CarriedBy.PROFESSIONAL
+
 
 class PlanDecision(models.Model):
     """The referrer's decision on one plan version (phase 3). Final: never changed."""
@@ -205,7 +238,7 @@ class PlanDecision(models.Model):
 
     @property
     def is_accepted(self):
-        return self.decision in (Decision.ACCEPTED, Decision.ACCEPTED_WITH_CONDITIONS)
+        return self.decision in ACCEPTED_DECISIONS
 
 
 class Evaluation(models.Model):

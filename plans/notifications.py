@@ -1,16 +1,14 @@
 """The emails of the plan: submitted (to the referrer), decided (to the coordinator
 and the regional manager), evaluation coming up (to both)."""
 
+from coordinators.selectors import case_coordinator
 from ekc.mail import send_after_commit
 from referrals.notifications import case_url, region_manager_emails
 
 
 def _coordinator_emails(referral):
-    return list(
-        referral.assignments.filter(status="accepted").values_list(
-            "coordinator__user__email", flat=True
-        )
-    )
+    coordinator = case_coordinator(referral)
+    return [coordinator.email] if coordinator else []
 
 
 def on_commit_submitted(plan):

@@ -7,9 +7,9 @@ from django.db import transaction
 
 from conferences.reminders import once
 from ekc.mail import send_after_commit
-from plans.models import EvaluationMoment
+from plans.models import ACCEPTED_DECISIONS, EvaluationMoment
 from plans.notifications import evaluation_due_recipients
-from referrals.lifecycle import CaseStatus
+from referrals.lifecycle import FOLLOWING_PLAN
 from referrals.notifications import case_url
 
 NOTICE_DAYS = 7
@@ -22,8 +22,8 @@ def evaluations_in_a_week(today):
             evaluation__isnull=True,
             due_on__gte=today,
             due_on__lte=today + datetime.timedelta(days=NOTICE_DAYS),
-            plan__decision__decision__in=["accepted", "accepted_with_conditions"],
-            plan__referral__status__in=[CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP],
+            plan__decision__decision__in=ACCEPTED_DECISIONS,
+            plan__referral__status__in=FOLLOWING_PLAN,
         )
         .select_related("plan__referral__region")
         .order_by("due_on")

@@ -2,11 +2,12 @@
 
 import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
-from plans.models import EvaluationMoment
-from referrals.lifecycle import CaseStatus
+from plans.models import ACCEPTED_DECISIONS, EvaluationMoment
+from plans.rules import evaluated_cases_q
+from referrals.lifecycle import FOLLOWING_PLAN
+from referrals.models import Referral
 
 DUE_WITHIN_DAYS = 7
 
@@ -18,17 +19,8 @@ def due_evaluations(user, within_days=DUE_WITHIN_DAYS):
     moments = EvaluationMoment.objects.filter(
         evaluation__isnull=True,
         due_on__lte=horizon,
-        plan__decision__decision__in=["accepted", "accepted_with_conditions"],
-        plan__referral__status__in=[CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP],
+        plan__decision__decision__in=ACCEPTED_DECISIONS,
+        plan__referral__status__in=FOLLOWING_PLAN,
+        plan__referral__in=Referral.objects.filter(evaluated_cases_q(user)),
     )
-    if not user.is_superuser:
-        scope = Q(pk__in=[])
-        if user.is_coordinator:
-            scope |= Q(
-                plan__referral__assignments__coordinator__user=user,
-                plan__referral__assignments__status="accepted",
-            )
-        if user.is_regional_manager:
-            scope |= Q(plan__referral__region__users=user)
-        moments = moments.filter(scope)
-    return moments.select_related("plan__referral").order_by("due_on").distinct()[:50]
+    return moments.select_related("plan__referral").order_by("due_on")[:50]

@@ -5,17 +5,19 @@ Each function checks the actor's right and the state, works in one transaction
 (locking the case), records a case event, and mails after the commit.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences.models import ConferenceKind, ConferenceStatus
+from conferences.models import FIRST_CONFERENCE_KINDS, ConferenceStatus
 from ekc.editing import bump_version_or_refuse
-from ekc.rules import require
+from ekc.rules import require_action
 from ekc.uploads import delete_file
 from plans import notifications
 from plans.models import (
+    PLAN_LIFECYCLE,
     Agreement,
     CarriedBy,
     Decision,
@@ -26,21 +28,12 @@ from plans.models import (
     FamilyPlan,
     Outcome,
     PlanDecision,
-    PlanStatus,
 )
-from plans.rules import (
-    can_close_case,
-    can_decide_plan,
-    can_evaluate,
-    can_record_help,
-    can_write_plan,
-)
+from plans.rules import is_current_version
 from plans.scans import delete_scan_after_commit
-from referrals.lifecycle import CaseStatus, Transition
-from referrals.services import TransitionError, lock_case, record_event, transition
+from referrals.lifecycle import CASE_LIFECYCLE, Transition
+from referrals.services import TransitionError, lock_case, record_event, refused, transition
 
-# A plan is written once the conference has been held.
-PLAN_STATES = (CaseStatus.CONFERENCE_HELD, CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP)
 PLAN_FIELDS = ("written_language", "contingency", "reconvene", "contact_person")
 AGREEMENT_FIELDS = ("what", "who", "when", "life_domain", "carried_by", "organization_type")
 
@@ -54,7 +47,7 @@ def _held_conference(referral):
     return (
         referral.conferences.filter(
             status=ConferenceStatus.HELD,
-            kind__in=[ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE],
+            kind__in=FIRST_CONFERENCE_KINDS,
         )
         .order_by("held_on")
         .first()
@@ -65,16 +58,33 @@ def _held_conference(referral):
 def plan_start(*, referral, actor):
     """Open the first plan of a case whose conference has been held."""
     referral = lock_case(referral)
-    require(can_write_plan(actor, referral))
-    if referral.status not in PLAN_STATES or _held_conference(referral) is None:
-        raise TransitionError(_("The plan is written down after the conference has been held."))
-    if referral.plans.exists():
-        raise TransitionError(_("This case already has a plan; make a new version instead."))
-    plan = FamilyPlan.objects.create(
-        referral=referral, conference=_held_conference(referral), created_by=actor
+    require_action(
+        "plans.start_plan", actor, referral, refused=lambda: _why_no_plan_start(referral)
     )
+    conference = _held_conference(referral)
+    if conference is None:
+        raise TransitionError(_("The plan is written down after the conference has been held."))
+    plan = FamilyPlan.objects.create(referral=referral, conference=conference, created_by=actor)
     record_event(referral=referral, actor=actor, kind="plan_started", details={"version": 1})
     return plan
+
+
+def _why_no_plan_start(referral):
+    if referral.plans.exists():
+        return _("This case already has a plan; make a new version instead.")
+    return _("The plan is written down after the conference has been held.")
+
+
+def _lock_plan(plan):
+    """The case and the plan version, locked; the plan knows its locked case."""
+    referral = lock_case(plan.referral)
+    plan = (
+        FamilyPlan.objects.select_related("decision")
+        .select_for_update(of=("self",))
+        .get(pk=plan.pk)
+    )
+    plan.referral = referral
+    return referral, plan
 
 
 def plan_save(*, plan, actor, version, fields, agreements, evaluation_dates, scan=None):
@@ -84,9 +94,9 @@ def plan_save(*, plan, actor, version, fields, agreements, evaluation_dates, sca
 
     A submitted plan is frozen: nothing in it can change. ``version`` is the draft's
     ``edit_version`` the form was read at: when someone else saved it since, raises
-    ``StaleEdit`` and saves nothing. A scan that is replaced or removed is deleted from
-    disk once the change has committed; when saving fails, the file just stored is
-    deleted again.
+    ``StaleEdit`` and saves nothing. A new or removed scan is a case event. A scan
+    that is replaced or removed is deleted from disk once the change has committed;
+    when saving fails, the file just stored is deleted again.
     """
     stored = []
     try:
@@ -109,28 +119,21 @@ def plan_save(*, plan, actor, version, fields, agreements, evaluation_dates, sca
 
 
 def _plan_save(*, plan, actor, version, fields, agreements, evaluation_dates, scan, stored):
-    referral = lock_case(plan.referral)
-    require(can_write_plan(actor, referral))
-    plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.is_frozen:
-        raise TransitionError(
-            _("This plan has been submitted and cannot change. Make a new version.")
-        )
+    referral, plan = _lock_plan(plan)
+    require_action(
+        "plans.edit_plan",
+        actor,
+        plan,
+        refused=_("This plan has been submitted and cannot change. Make a new version."),
+    )
     plan.edit_version = bump_version_or_refuse(FamilyPlan, plan.pk, version, field="edit_version")
     for name in PLAN_FIELDS:
         if name in fields:
             setattr(plan, name, fields[name])
     update_fields = [name for name in PLAN_FIELDS if name in fields]
     if scan is not None:
-        old_scan = plan.scan.name
-        if scan:
-            plan.scan.save(scan.name, scan, save=False)  # writes the file to the storage
-            stored.append(plan.scan.name)
-        else:
-            plan.scan = ""
+        _scan_replace(plan=plan, actor=actor, referral=referral, scan=scan, stored=stored)
         update_fields.append("scan")
-        if old_scan:
-            delete_scan_after_commit(old_scan)
     plan.save(update_fields=update_fields)
     plan.agreements.all().delete()
     Agreement.objects.bulk_create(
@@ -146,6 +149,27 @@ def _plan_save(*, plan, actor, version, fields, agreements, evaluation_dates, sc
     return plan
 
 
+def _scan_replace(*, plan, actor, referral, scan, stored):
+    """Put ``scan`` (a checked file, or False to remove it) on the locked ``plan``,
+    recording a case event; the caller saves the plan. The file is written to the
+    storage at once (its name goes into ``stored``, to be deleted if the transaction
+    fails); the old one is deleted once the change has committed."""
+    old_scan = plan.scan.name
+    if scan:
+        plan.scan.save(scan.name, scan, save=False)  # writes the file to the storage
+        stored.append(plan.scan.name)
+    else:
+        plan.scan = ""
+    if old_scan:
+        delete_scan_after_commit(old_scan)
+    record_event(
+        referral=referral,
+        actor=actor,
+        kind="plan_scan_attached" if scan else "plan_scan_removed",
+        details={"version": plan.version},
+    )
+
+
 def _agreement(data):
     values = {name: data.get(name, "") or "" for name in AGREEMENT_FIELDS}
     if values["carried_by"] != CarriedBy.PROFESSIONAL:
@@ -158,14 +182,13 @@ def _agreement(data):
 @transaction.atomic
 def plan_submit(*, plan, actor):
     """Hand the plan to the referrer for their decision. Its content is frozen from now."""
-    referral = lock_case(plan.referral)
-    require(can_write_plan(actor, referral))
-    plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != PlanStatus.DRAFT:
-        raise TransitionError(_("This plan has already been submitted."))
+    referral, plan = _lock_plan(plan)
+    require_action(
+        "plans.edit_plan", actor, plan, refused=_("This plan has already been submitted.")
+    )
     if not plan.agreements.exists():
         raise TransitionError(_("A plan needs at least one agreement."))
-    plan.status = PlanStatus.SUBMITTED
+    PLAN_LIFECYCLE.move(plan, "submit")
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_at"])
     record_event(
@@ -179,11 +202,13 @@ def plan_submit(*, plan, actor):
 def plan_new_version(*, plan, actor):
     """A correction, or a revised plan after a rejection: a new draft version with the
     same content to start from. Earlier versions and their decisions stay as they are."""
-    referral = lock_case(plan.referral)
-    require(can_write_plan(actor, referral))
-    latest = current_plan(referral)
-    if latest.pk != plan.pk or not plan.is_frozen:
-        raise TransitionError(_("Only the current, submitted plan gets a new version."))
+    referral, plan = _lock_plan(plan)
+    require_action(
+        "plans.new_plan_version",
+        actor,
+        plan,
+        refused=_("Only the current, submitted plan gets a new version."),
+    )
     version = (referral.plans.aggregate(v=Max("version"))["v"] or 0) + 1
     new = FamilyPlan.objects.create(
         referral=referral,
@@ -215,13 +240,17 @@ def plan_decide(*, plan, actor, decision, conditions="", unmet_bound="", reason=
     and a reason. Moves the case to "plan decided" and mails the coordinator and the
     regional manager.
     """
-    referral = lock_case(plan.referral)
-    require(can_decide_plan(actor, referral))
-    plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != PlanStatus.SUBMITTED or current_plan(referral).pk != plan.pk:
-        raise TransitionError(_("Only the current, submitted plan can be decided on."))
-    if PlanDecision.objects.filter(plan=plan).exists():
-        raise TransitionError(_("This plan has been decided on; a decision cannot be changed."))
+    referral, plan = _lock_plan(plan)
+    require_action(
+        "plans.decide_plan",
+        actor,
+        plan,
+        refused=lambda: (
+            _("This plan has been decided on; a decision cannot be changed.")
+            if hasattr(plan, "decision")
+            else _("Only the current, submitted plan can be decided on.")
+        ),
+    )
     if decision == Decision.REJECTED and (not unmet_bound or not reason.strip()):
         raise ValueError("Not accepting a plan needs the bound not met and a reason.")
     if decision == Decision.ACCEPTED_WITH_CONDITIONS and not conditions.strip():
@@ -234,7 +263,7 @@ def plan_decide(*, plan, actor, decision, conditions="", unmet_bound="", reason=
         reason=reason.strip(),
         decided_by=actor,
     )
-    plan.status = PlanStatus.DECIDED
+    PLAN_LIFECYCLE.move(plan, "decide")
     plan.save(update_fields=["status"])
     transition(
         referral=referral,
@@ -260,10 +289,18 @@ def help_record(*, agreement, actor, version, started_on=None, not_started_note=
     ``version`` is the agreement's version the form was read at: when someone else
     recorded the help since, raises ``StaleEdit`` and saves nothing.
     """
-    referral = lock_case(agreement.plan.referral)
-    require(can_record_help(actor, referral))
-    if agreement.carried_by != CarriedBy.PROFESSIONAL:
-        raise ValueError("Only a request to a professional organisation has help to start.")
+    # The plan as it is now (its decision included), with the locked case.
+    referral, agreement.plan = _lock_plan(agreement.plan)
+    require_action(
+        "plans.record_help",
+        actor,
+        agreement,
+        refused=lambda: (
+            PermissionDenied()
+            if agreement.is_help_request
+            else ValueError("Only a request to a professional organisation has help to start.")
+        ),
+    )
     if started_on and started_on > timezone.localdate():
         raise ValueError("Help cannot have started in the future.")
     agreement.version = bump_version_or_refuse(Agreement, agreement.pk, version)
@@ -291,13 +328,17 @@ def evaluation_record(
     "Continue" keeps the plan running; "reconvene" asks for a follow-up conference
     (the coordinator schedules it next); "close" closes the case with ``outcomes``.
     """
-    referral = lock_case(plan.referral)
-    require(can_evaluate(actor, referral))
-    decided = getattr(plan, "decision", None)
-    if decided is None or not decided.is_accepted or current_plan(referral).pk != plan.pk:
-        raise TransitionError(_("Only an accepted plan is evaluated."))
-    if referral.status not in (CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP):
-        raise TransitionError(_("This case is not following up a plan."))
+    referral, plan = _lock_plan(plan)
+    require_action(
+        "plans.evaluate_plan",
+        actor,
+        plan,
+        refused=lambda: (
+            _("This case is not following up a plan.")
+            if plan.is_accepted and is_current_version(actor, plan)
+            else _("Only an accepted plan is evaluated.")
+        ),
+    )
     if held_on > timezone.localdate():
         raise ValueError("An evaluation cannot be recorded before it happens.")
     agreement_ids = set(plan.agreements.values_list("pk", flat=True))
@@ -317,22 +358,29 @@ def evaluation_record(
         moment.evaluation = evaluation
         moment.save(update_fields=["evaluation"])
     details = {"version": plan.version, "decision": decision}
-    if referral.status == CaseStatus.PLAN_DECIDED:
+    if CASE_LIFECYCLE.can(referral.status, Transition.START_FOLLOW_UP):
         referral = transition(
             referral=referral, actor=actor, transition=Transition.START_FOLLOW_UP, details=details
         )
     else:
         record_event(referral=referral, actor=actor, kind="evaluation_recorded", details=details)
     if decision == EvaluationDecision.CLOSE:
-        case_close(referral=referral, actor=actor, outcomes=outcomes)
+        _close(referral=referral, actor=actor, outcomes=outcomes)
     return evaluation
 
 
 @transaction.atomic
 def case_close(*, referral, actor, outcomes=(), note=""):
-    """Close a case after its conference, recording the outcomes (INTERCHANGE codes)."""
+    """Close a case after its conference, recording the outcomes (INTERCHANGE codes).
+
+    The regional manager's step; an evaluation that decides to close (by the
+    coordinator too) closes the case the same way."""
     referral = lock_case(referral)
-    require(can_close_case(actor, referral) or can_evaluate(actor, referral))
+    require_action("plans.close_case", actor, referral, refused=refused(referral, Transition.CLOSE))
+    return _close(referral=referral, actor=actor, outcomes=outcomes, note=note)
+
+
+def _close(*, referral, actor, outcomes=(), note=""):
     referral = transition(
         referral=referral,
         actor=actor,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from ekc.audit import AccessAction, log_access, log_access_many
 from ekc.editing import OUT_OF_DATE, OnceForm, StaleEdit, refuse_stale, submit_once
 from ekc.forms import with_added_row
-from ekc.rules import region_ids, require
+from ekc.rules import allowed, is_administrator, region_ids, require, require_actor
 from plans import services
 from plans.forms import (
     AgreementFormSet,
@@ -20,20 +20,13 @@ from plans.forms import (
     HelpForm,
     PlanForm,
 )
-from plans.models import Agreement, CarriedBy, EvaluationDecision, FamilyPlan
+from plans.models import ACCEPTED_DECISIONS, Agreement, CarriedBy, EvaluationDecision, FamilyPlan
 from plans.pdf import agreements_by_domain, render_plan_pdf
-from plans.rules import (
-    can_close_case,
-    can_decide_plan,
-    can_evaluate,
-    can_record_help,
-    can_view_plan,
-    can_write_plan,
-)
+from plans.rules import can_view_plan, can_write_plan
 from plans.scans import served_type
-from referrals.lifecycle import CaseStatus
+from referrals.lifecycle import FOLLOWING_PLAN
+from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
-from referrals.views import get_referral_for
 
 
 def _plans(referral):
@@ -68,9 +61,9 @@ def plan_page(request, pk, version=None, decision_form=None):
         AccessAction.VIEW,
         detail={"page": "plan", "version": plan.version if plan else None},
     )
-    user = request.user
     is_current = bool(plan and plans and plan.pk == plans[0].pk)
     decision = getattr(plan, "decision", None) if plan else None
+    # Which steps are offered: the template asks each action's rule ({% allowed %}).
     return render(
         request,
         "plans/plan.html",
@@ -82,23 +75,7 @@ def plan_page(request, pk, version=None, decision_form=None):
             "groups": agreements_by_domain(plan.agreements.all()) if plan else [],
             "decision": decision,
             "days_to_decision": services.days_from_conference_to_decision(plan) if plan else None,
-            "can_write": can_write_plan(user, referral),
-            "can_start": can_write_plan(user, referral)
-            and not plans
-            and referral.status in services.PLAN_STATES,
-            "can_decide": is_current
-            and plan.status == "submitted"
-            and decision is None
-            and can_decide_plan(user, referral),
             "decision_form": decision_form or DecisionForm(),
-            "can_record_help": can_record_help(user, referral)
-            and decision
-            and decision.is_accepted,
-            "can_evaluate": is_current
-            and decision is not None
-            and decision.is_accepted
-            and referral.status in (CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP)
-            and can_evaluate(user, referral),
             "evaluations": plan.evaluations.prefetch_related("items").select_related("recorded_by")
             if plan
             else [],
@@ -114,7 +91,6 @@ def plan_version(request, pk, version):
 @submit_once
 def plan_start(request, pk):
     referral = get_referral_for(request.user, pk)
-    require(can_write_plan(request.user, referral))
     if not OnceForm(request.POST).is_valid():
         messages.error(request, OUT_OF_DATE)
         return redirect("plans:plan", pk=pk)
@@ -213,7 +189,6 @@ def plan_edit(request, plan_pk):
 @submit_once
 def plan_new_version(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
-    require(can_write_plan(request.user, referral))
     if not OnceForm(request.POST).is_valid():
         messages.error(request, OUT_OF_DATE)
         return redirect("plans:plan", pk=referral.pk)
@@ -233,7 +208,7 @@ def plan_new_version(request, plan_pk):
 @submit_once
 def plan_decide(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
-    require(can_decide_plan(request.user, referral))
+    require_actor("plans.decide_plan", request.user, plan)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -300,7 +275,7 @@ def help_record(request, agreement_pk):
         Agreement.objects.select_related("plan__referral"), pk=agreement_pk
     )
     referral = get_referral_for(request.user, agreement.plan.referral_id)
-    require(can_record_help(request.user, referral))
+    require(allowed("plans.record_help", request.user, agreement))
     form = HelpForm(request.POST, record=agreement)
     saved_at = reverse("plans:plan", args=[referral.pk]) + f"#agreement-{agreement.pk}"
     if form.is_valid():
@@ -324,7 +299,6 @@ def help_record(request, agreement_pk):
 @submit_once
 def evaluate(request, plan_pk):
     plan, referral = _plan_for(request, plan_pk)
-    require(can_evaluate(request.user, referral))
     agreements = list(plan.agreements.all())
     form = EvaluationForm(request.POST or None, agreements=agreements)
     if request.method == "POST" and form.is_valid():
@@ -350,6 +324,7 @@ def evaluate(request, plan_pk):
             return redirect("conferences:schedule", pk=referral.pk)
         messages.success(request, _("The evaluation is saved."))
         return redirect("plans:plan", pk=referral.pk)
+    require(allowed("plans.evaluate_plan", request.user, plan))
     log_access(request, referral, AccessAction.VIEW, detail={"page": "evaluation"})
     return render(
         request, "plans/evaluate.html", {"plan": plan, "referral": referral, "form": form}
@@ -358,7 +333,7 @@ def evaluate(request, plan_pk):
 
 def case_close(request, pk):
     referral = get_referral_for(request.user, pk)
-    require(can_close_case(request.user, referral))
+    require(allowed("plans.close_case", request.user, referral))
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -375,18 +350,18 @@ def case_close(request, pk):
 def waiting_help(request):
     """Requests to professionals whose help has not started, with the days waited."""
     user = request.user
-    require(user.is_superuser or user.is_regional_manager)
+    require(allowed("plans.view_waiting_help", user))
     requests = (
         Agreement.objects.filter(
             carried_by=CarriedBy.PROFESSIONAL,
             help_started_on__isnull=True,
-            plan__decision__decision__in=["accepted", "accepted_with_conditions"],
-            plan__referral__status__in=[CaseStatus.PLAN_DECIDED, CaseStatus.FOLLOW_UP],
+            plan__decision__decision__in=ACCEPTED_DECISIONS,
+            plan__referral__status__in=FOLLOWING_PLAN,
         )
         .select_related("plan__referral", "plan__decision")
         .order_by("plan__decision__decided_at")
     )
-    if not user.is_superuser:
+    if not is_administrator(user):
         requests = requests.filter(plan__referral__region__in=region_ids(user))
     today = timezone.localdate()
     rows = [

@@ -7,6 +7,7 @@ from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField, RowInlineFormSet, with_added_row
 from ekc.languages import language_choices
 from ekc.models import Organization, User
+from ekc.rules import is_administrator, is_region_staff
 from referrals.models import (
     Consent,
     InvolvedProfessional,
@@ -16,9 +17,10 @@ from referrals.models import (
     Referral,
     StopReason,
 )
+from referrals.sending import MAIN_PERSON, missing_to_send
+from referrals.services import REFERRAL_ROWS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-REQUIRED_TO_SEND = ("occasion", "question", "bounds", "family_name")
 
 
 class ReferralForm(GuardedFormMixin, forms.ModelForm):
@@ -55,14 +57,16 @@ class ReferralForm(GuardedFormMixin, forms.ModelForm):
             "problem_areas": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user, final=False, **kwargs):
+    def __init__(self, *args, user, final=False, main_persons=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.final = final
+        # The main persons' row list, checked with the form when it is sent.
+        self.main_persons = main_persons
         self.fields["languages"].choices = language_choices()
         self.fields["occasion"].required = False
-        if user.is_regional_manager or user.is_superuser:
+        if is_region_staff(user):
             organizations = Organization.objects.select_related("region")
-            if not user.is_superuser:
+            if not is_administrator(user):
                 organizations = organizations.filter(region__users=user)
             self.fields["organization"].queryset = organizations
             self.fields["referrer"].queryset = (
@@ -84,8 +88,12 @@ class ReferralForm(GuardedFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.final:
-            for name in REQUIRED_TO_SEND:
-                if name in self.fields and not cleaned.get(name):
+            for name in missing_to_send(cleaned, has_main_person=self._has_main_person()):
+                if name == MAIN_PERSON:
+                    self.add_error(
+                        None, _("Add at least one main person before you send the referral.")
+                    )
+                elif name in self.fields:
                     self.add_error(name, _("Fill this in before you send the referral."))
         referrer = cleaned.get("referrer")
         organization = cleaned.get("organization")
@@ -93,11 +101,18 @@ class ReferralForm(GuardedFormMixin, forms.ModelForm):
             self.add_error("referrer", _("This referrer does not work at the chosen organisation."))
         return cleaned
 
+    def _has_main_person(self):
+        if self.main_persons is None or not self.main_persons.is_valid():
+            return True  # no rows sent, or their own errors show: nothing to add here
+        return any(
+            row.get("name") and not row.get("DELETE") for row in self.main_persons.cleaned_data
+        )
+
 
 class MainPersonForm(forms.ModelForm):
     class Meta:
         model = MainPerson
-        fields = ["name", "birth_date", "sex", "is_child", "lives_with"]
+        fields = REFERRAL_ROWS["main_persons"][1]
         widgets = {"birth_date": DATE_INPUT}
         field_classes = {"birth_date": PlausibleDateField}
 
@@ -123,13 +138,13 @@ class MainPersonForm(forms.ModelForm):
 class ProfessionalForm(forms.ModelForm):
     class Meta:
         model = InvolvedProfessional
-        fields = ["name", "organization", "role", "contact"]
+        fields = REFERRAL_ROWS["professionals"][1]
 
 
 class NetworkMemberForm(forms.ModelForm):
     class Meta:
         model = NetworkMember
-        fields = ["name", "relation"]
+        fields = REFERRAL_ROWS["network"][1]
 
 
 def _formset(model, form, extra=1):

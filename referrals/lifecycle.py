@@ -1,12 +1,17 @@
-"""The case lifecycle, declared once.
+"""The case lifecycle, declared once, with the named groups of case states.
 
-Services move a case only along these transitions; templates ask
-``can_transition`` to decide which buttons to show. Later apps (conferences,
-plans) use the transitions declared here through ``referrals.services``.
+Services move a case only along these transitions; the access rules (and so the
+templates that decide which buttons to show) ask ``can_transition``. Later apps
+(conferences, plans, research) use the states and groups declared here.
+
+The coordinator's link to the case (an assignment, coordinators app) has its
+states here too: this app reads them through the ``assignments`` relation.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ekc.lifecycle import Lifecycle
 
 
 class CaseStatus(models.TextChoices):
@@ -57,6 +62,14 @@ COORDINATOR_ACTIVE = frozenset(
 # Not yet with the region (the referrer's own work).
 WITH_REFERRER = frozenset({S.DRAFT, S.RETURNED})
 ENDED = frozenset({S.CLOSED, S.STOPPED})
+# Where a first conference can be scheduled: a coordinator has accepted the case.
+BEFORE_FIRST_CONFERENCE = frozenset({S.COORDINATOR_ASSIGNED, S.PREPARING})
+# The conference has been held and the case is still open: the plan's time.
+AFTER_CONFERENCE = frozenset({S.CONFERENCE_HELD, S.PLAN_DECIDED, S.FOLLOW_UP})
+# The same, or closed since: the case has a conference and (perhaps) a plan to read.
+CONFERENCE_HELD_ONCE = AFTER_CONFERENCE | {S.CLOSED}
+# The referrer has decided on the plan: it is followed up (evaluations, help).
+FOLLOWING_PLAN = frozenset({S.PLAN_DECIDED, S.FOLLOW_UP})
 
 
 class Transition(models.TextChoices):
@@ -93,20 +106,48 @@ TRANSITIONS = {
         S.REGISTERED,
     ),
     T.START_PREPARATION: (frozenset({S.COORDINATOR_ASSIGNED}), S.PREPARING),
-    T.SCHEDULE: (frozenset({S.COORDINATOR_ASSIGNED, S.PREPARING}), S.CONFERENCE_SCHEDULED),
+    T.SCHEDULE: (BEFORE_FIRST_CONFERENCE, S.CONFERENCE_SCHEDULED),
     T.HOLD: (frozenset({S.CONFERENCE_SCHEDULED}), S.CONFERENCE_HELD),
     T.DECIDE_PLAN: (frozenset({S.CONFERENCE_HELD, S.PLAN_DECIDED}), S.PLAN_DECIDED),
     T.START_FOLLOW_UP: (frozenset({S.PLAN_DECIDED}), S.FOLLOW_UP),
-    T.CLOSE: (frozenset({S.CONFERENCE_HELD, S.PLAN_DECIDED, S.FOLLOW_UP}), S.CLOSED),
+    T.CLOSE: (AFTER_CONFERENCE, S.CLOSED),
     T.STOP: (BEFORE_CONFERENCE, S.STOPPED),
     T.REOPEN: (ENDED, None),
 }
 
 
+CASE_LIFECYCLE = Lifecycle(TRANSITIONS)
+
+
 def can_transition(status, transition):
-    sources, _target = TRANSITIONS[transition]
-    return status in sources
+    return CASE_LIFECYCLE.can(status, transition)
 
 
 def target_of(transition):
-    return TRANSITIONS[transition][1]
+    return CASE_LIFECYCLE.target(transition)
+
+
+class AssignmentStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ENDED = "ended", _("Ended")
+
+
+A = AssignmentStatus
+
+# The assignments that link a coordinator to a case now: a pending proposal, or
+# accepted. At most one per case (a database constraint).
+CURRENT_ASSIGNMENT = frozenset({A.PROPOSED, A.ACCEPTED})
+
+ASSIGNMENT_LIFECYCLE = Lifecycle(
+    {
+        "accept": ({A.PROPOSED}, A.ACCEPTED),
+        "decline": ({A.PROPOSED}, A.DECLINED),
+        # The regional manager takes the coordinator (or the proposal) off the case.
+        "withdraw": (CURRENT_ASSIGNMENT, A.WITHDRAWN),
+        # The case ended without a conference.
+        "end": (CURRENT_ASSIGNMENT, A.ENDED),
+    }
+)

@@ -180,7 +180,7 @@ class Referral(models.Model):
             # index alone (visibility needs status and creator; the page needs ids).
             models.Index(
                 fields=["region", "status", "status_changed_at", "created_by", "id"],
-                condition=~models.Q(status__in=["closed", "stopped"]),
+                condition=~models.Q(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED]),
                 name="referral_open_queue",
             ),
         ]
@@ -207,6 +207,15 @@ class Referral(models.Model):
     @property
     def is_before_conference(self):
         return self.status in BEFORE_CONFERENCE
+
+    # For templates, which cannot name the states.
+    @property
+    def is_returned(self):
+        return self.status == CaseStatus.RETURNED
+
+    @property
+    def is_stopped(self):
+        return self.status == CaseStatus.STOPPED
 
     @property
     def language_names(self):

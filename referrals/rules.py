@@ -1,13 +1,16 @@
-"""Who may see and change a case. Views, templates and selectors all use these.
+"""Who may see and change a case, and take each step of its lifecycle.
 
-A coordinator's link to a case is an assignment (coordinators app); it is read
-here through the ``assignments`` relation so the rules stay in one place.
+Every action is one permission (``add_action``): who may take it, and in which
+case state. Its service requires it, and the templates ask the same rule to show
+the button. A coordinator's link to a case is an assignment (coordinators app);
+it is read here through the ``assignments`` relation so the rules stay in one place.
 """
 
 import rules
 from django.db.models import Q
 
 from ekc.rules import (
+    add_action,
     is_administrator,
     is_coordinator,
     is_liaison,
@@ -15,33 +18,64 @@ from ekc.rules import (
     is_regional_manager,
     region_ids,
 )
-from referrals.lifecycle import BEFORE_CONFERENCE, ENDED, WITH_REFERRER, CaseStatus
+from referrals.lifecycle import (
+    BEFORE_CONFERENCE,
+    CURRENT_ASSIGNMENT,
+    ENDED,
+    WITH_REFERRER,
+    AssignmentStatus,
+    CaseStatus,
+    Transition,
+    can_transition,
+)
 from referrals.models import Referral
 
-# Assignment states that link a coordinator to a case (a pending proposal, or accepted).
-CURRENT_ASSIGNMENT = ("proposed", "accepted")
+
+def coordinated_by_q(user, to_case=""):
+    """The cases whose accepted coordinator is ``user``: the one name of that link.
+
+    ``to_case`` is the path from the model filtered to its case (``"plan__referral__"``
+    for plans; empty for cases). A join: a case has at most one accepted assignment.
+    """
+    return Q(
+        **{
+            f"{to_case}assignments__coordinator__user": user,
+            f"{to_case}assignments__status": AssignmentStatus.ACCEPTED,
+        }
+    )
 
 
 def visible_referrals_q(user):
     """A filter for the cases ``user`` may see; matches nothing for outsiders."""
     if is_administrator(user):
         return Q()
-    q = Q(pk__in=[])
-    if is_regional_manager(user):
-        # The region's work starts when the referral is submitted or registered.
-        q |= Q(region__in=region_ids(user)) & ~Q(status=CaseStatus.DRAFT)
-        q |= Q(region__in=region_ids(user), created_by=user)
+    # The region's work starts when the referral is submitted or registered.
+    q = regions_cases_q(user) & (~Q(status=CaseStatus.DRAFT) | Q(created_by=user))
     if is_referrer(user) or is_liaison(user):
         q |= Q(organization_id=user.organization_id)
-    if is_coordinator(user):
-        # A subquery, not a join: a join would repeat cases with several assignments.
-        q |= Q(
-            pk__in=Referral.objects.filter(
-                assignments__coordinator__user=user,
-                assignments__status__in=CURRENT_ASSIGNMENT,
-            ).values("pk")
-        )
-    return q
+    return q | coordinated_cases_q(user)
+
+
+def regions_cases_q(user):
+    """A filter for the cases of the regions ``user`` manages (``manages_region_of``)."""
+    if not is_regional_manager(user):
+        return Q(pk__in=[])
+    return Q(region__in=region_ids(user))
+
+
+def coordinated_cases_q(user, assignment_states=CURRENT_ASSIGNMENT):
+    """A filter for the cases ``user`` coordinates (``is_case_coordinator``): proposed
+    or accepted; with ``(AssignmentStatus.ACCEPTED,)`` only those they said yes to
+    (``is_accepted_coordinator``)."""
+    if not is_coordinator(user):
+        return Q(pk__in=[])
+    # A subquery, not a join: a join would repeat cases with several assignments.
+    return Q(
+        pk__in=Referral.objects.filter(
+            assignments__coordinator__user=user,
+            assignments__status__in=assignment_states,
+        ).values("pk")
+    )
 
 
 @rules.predicate
@@ -63,6 +97,7 @@ def referrer_of_own_organization(user, referral):
 
 @rules.predicate
 def is_case_coordinator(user, referral):
+    """The accepted coordinator, or one proposed for the case (not yet answered)."""
     return (
         is_coordinator(user)
         and referral.assignments.filter(
@@ -76,18 +111,29 @@ def is_accepted_coordinator(user, referral):
     """The coordinator who said yes to this case (not a pending proposal)."""
     return (
         is_coordinator(user)
-        and referral.assignments.filter(coordinator__user=user, status="accepted").exists()
+        and Referral.objects.filter(coordinated_by_q(user), pk=referral.pk).exists()
     )
 
 
-@rules.predicate
-def is_with_referrer(user, referral):
-    return referral.status in WITH_REFERRER
+def in_state(*states):
+    """A predicate: the case is in one of ``states`` (a group from referrals.lifecycle)."""
+    states = frozenset().union(*states)
+
+    @rules.predicate(name=f"in_state({'|'.join(sorted(states))})")
+    def case_in_state(user, referral):
+        return referral.status in states
+
+    return case_in_state
 
 
-@rules.predicate
-def is_before_conference(user, referral):
-    return referral.status in BEFORE_CONFERENCE
+def may_move(transition):
+    """A predicate: the case's lifecycle allows ``transition`` from its state now."""
+
+    @rules.predicate(name=f"may_move({transition})")
+    def case_may_move(user, referral):
+        return can_transition(referral.status, transition)
+
+    return case_may_move
 
 
 @rules.predicate
@@ -101,10 +147,9 @@ def is_with_region(user, referral):
     return referral.status != CaseStatus.DRAFT
 
 
-@rules.predicate
-def is_ended(user, referral):
-    return referral.status in ENDED
-
+is_with_referrer = in_state(WITH_REFERRER)
+is_before_conference = in_state(BEFORE_CONFERENCE)
+is_ended = in_state(ENDED)
 
 can_view_referral = (
     is_administrator
@@ -116,20 +161,48 @@ can_manage_referral = is_administrator | (manages_region_of & (is_with_region | 
 can_edit_referral = (referrer_of_own_organization & is_with_referrer) | (
     can_manage_referral & is_before_conference
 )
-can_stop_referral = is_before_conference & (can_manage_referral | referrer_of_own_organization)
-can_reopen_referral = is_administrator & is_ended
 can_register_referrals = is_administrator | is_regional_manager | is_referrer
+
+
+def drafts_as_referrer(user):
+    """A referrer drafts as the case's referrer, for their own organisation; one who is
+    a regional manager too drafts as a manager."""
+    return is_referrer(user) and not is_regional_manager(user)
+
+
+@rules.predicate
+def can_draft_referral_for(user, organization):
+    """Draft a case for ``organization``: a referrer for their own, a regional manager
+    for one in their regions, an administrator for any."""
+    if drafts_as_referrer(user):
+        return organization.pk == user.organization_id
+    return is_administrator(user) or (
+        is_regional_manager(user) and organization.region_id in region_ids(user)
+    )
+
+
 can_see_referral_lists = (
     is_administrator | is_regional_manager | is_referrer | is_liaison | is_coordinator
 )
 
 rules.add_perm("referrals.view_referral", can_view_referral)
 rules.add_perm("referrals.manage_referral", can_manage_referral)
-rules.add_perm("referrals.change_referral", can_edit_referral)
-rules.add_perm("referrals.stop_referral", can_stop_referral)
-rules.add_perm("referrals.reopen_referral", can_reopen_referral)
 rules.add_perm("referrals.add_referral", can_register_referrals)
 rules.add_perm("referrals.list_referrals", can_see_referral_lists)
+
+# The steps of the case (object: the referral).
+add_action("referrals.edit_referral", can_edit_referral)
+add_action("referrals.submit_referral", referrer_of_own_organization, may_move(Transition.SUBMIT))
+add_action("referrals.register_referral", can_manage_referral, may_move(Transition.REGISTER))
+add_action("referrals.take_in_referral", can_manage_referral, may_move(Transition.TAKE_IN))
+add_action("referrals.return_referral", can_manage_referral, may_move(Transition.RETURN))
+add_action(
+    "referrals.stop_referral",
+    can_manage_referral | referrer_of_own_organization,
+    may_move(Transition.STOP),
+)
+add_action("referrals.reopen_referral", is_administrator, may_move(Transition.REOPEN))
+add_action("referrals.record_consent", can_manage_referral | can_edit_referral, ~is_ended)
 
 
 # No conference offered (reversed burden of proof): a liaison records for their
@@ -137,7 +210,7 @@ rules.add_perm("referrals.list_referrals", can_see_referral_lists)
 can_record_non_offer = is_liaison
 can_view_non_offers = is_administrator | is_regional_manager | is_liaison
 
-rules.add_perm("referrals.add_nonoffer", can_record_non_offer)
+add_action("referrals.record_non_offer", can_record_non_offer)
 rules.add_perm("referrals.view_nonoffers", can_view_non_offers)
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import holidays
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from referrals.lifecycle import CaseStatus
@@ -29,6 +30,14 @@ def referrals_for(user):
     return Referral.objects.filter(visible_referrals_q(user)).select_related(
         "region", "organization"
     )
+
+
+def get_referral_for(user, pk):
+    """The case if ``user`` may see it; 404 otherwise (outsiders learn nothing)."""
+    try:
+        return referrals_for(user).get(pk=pk)
+    except Referral.DoesNotExist:
+        raise Http404 from None
 
 
 # Dutch public holidays (Koningsdag, Christmas, ...) are no working days. The

@@ -5,30 +5,47 @@ Each checks the case's state and the actor's right, works in one transaction
 sends mail only after the transaction commits.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekc.editing import bump_version_or_refuse
-from ekc.models import Region
-from ekc.rules import require
+from ekc.lifecycle import TransitionError  # raised by every app's services
+from ekc.rules import require, require_action
 from referrals import notifications
-from referrals.lifecycle import CaseStatus, Transition, can_transition, target_of
-from referrals.models import CaseEvent, Consent, NonOffer, ReferenceCounter, Referral
+from referrals.lifecycle import (
+    ASSIGNMENT_LIFECYCLE,
+    CaseStatus,
+    Transition,
+    can_transition,
+    target_of,
+)
+from referrals.models import (
+    CaseEvent,
+    Consent,
+    InvolvedProfessional,
+    MainPerson,
+    NetworkMember,
+    NonOffer,
+    ReferenceCounter,
+    Referral,
+)
 from referrals.rules import (
-    CURRENT_ASSIGNMENT,
-    can_edit_referral,
-    can_manage_referral,
-    can_record_non_offer,
-    can_reopen_referral,
-    can_stop_referral,
+    can_draft_referral_for,
+    drafts_as_referrer,
     is_accepted_coordinator,
 )
+from referrals.sending import labels, missing_of
 
 
-class TransitionError(Exception):
-    """The case is not in a state that allows this change."""
+def refused(referral, transition):
+    """Why ``transition`` cannot happen to ``referral`` in its state now."""
+    return _("This case is %(status)s; it cannot be %(change)s now.") % {
+        "status": referral.get_status_display().lower(),
+        "change": transition.label,
+    }
 
 
 def record_event(*, referral, actor, kind, from_status="", to_status="", details=None):
@@ -65,10 +82,7 @@ def transition(*, referral, actor, transition, details=None, **changes):
     Sets ``changes`` on the case in the same save. Returns the fresh case.
     """
     if not can_transition(referral.status, transition):
-        raise TransitionError(
-            _("This case is %(status)s; it cannot be %(change)s now.")
-            % {"status": referral.get_status_display().lower(), "change": transition.label}
-        )
+        raise TransitionError(refused(referral, transition))
     from_status = referral.status
     referral.status = target_of(transition)
     referral.status_changed_at = timezone.now()
@@ -88,73 +102,115 @@ def transition(*, referral, actor, transition, details=None, **changes):
     return referral
 
 
+# The rows of a referral that its form edits: the model and the fields it sets.
+REFERRAL_ROWS = {
+    "main_persons": (MainPerson, ("name", "birth_date", "sex", "is_child", "lives_with")),
+    "professionals": (InvolvedProfessional, ("name", "organization", "role", "contact")),
+    "network": (NetworkMember, ("name", "relation")),
+}
+
+
 @transaction.atomic
-def referral_create(*, actor, organization, region=None, referrer=None, **fields):
-    """Create a draft. A referrer drafts for their own organisation; a regional
-    manager for an organisation in one of their regions."""
-    region = region or organization.region
-    if actor.is_referrer and not actor.is_regional_manager:
-        require(actor.organization_id == organization.pk)
+def referral_create(*, actor, organization, referrer=None, children=None, **fields):
+    """Create a draft, in the organisation's region (``can_draft_referral_for``: a
+    referrer drafts for their own organisation, as its referrer). ``children``: its
+    rows, as in ``referral_update``."""
+    require(can_draft_referral_for(actor, organization))
+    if drafts_as_referrer(actor):
         referrer = actor
-    else:
-        require(actor.is_superuser or (actor.is_regional_manager and _serves(actor, region)))
     referral = Referral.objects.create(
         organization=organization,
-        region=region,
+        region_id=organization.region_id,
         referrer=referrer,
         created_by=actor,
         **fields,
     )
     record_event(referral=referral, actor=actor, kind="created", to_status=referral.status)
+    if children:
+        _rows_save(referral=referral, actor=actor, children=children)
     return referral
-
-
-def _serves(user, region):
-    return Region.objects.filter(pk=region.pk, users=user).exists()
 
 
 @transaction.atomic
 def referral_update(*, referral, actor, version, fields, children=None):
-    """Save edited details, refusing when someone else saved in between.
+    """Save edited details and rows, refusing when someone else saved in between.
 
-    ``version`` is the case's version the form was read at. ``children`` is a
-    callable run inside the transaction to save the formsets. Returns the fresh
-    case, or raises ``StaleEdit`` (nothing saved).
+    ``version`` is the case's version the form was read at. ``children`` maps a row
+    list of ``REFERRAL_ROWS`` to the rows that change: a new row is a dict of its
+    fields, a changed one has its ``pk`` too, a removed one is ``{"pk": ..., "delete":
+    True}``. Network members added, changed or removed are case events, as when the
+    coordinator adds them. Returns the fresh case, or raises ``StaleEdit`` (nothing
+    saved).
     """
-    require(can_edit_referral(actor, referral))
+    require_action("referrals.edit_referral", actor, referral)
     bump_version_or_refuse(Referral, referral.pk, version)
     referral.refresh_from_db()
     for name, value in fields.items():
         setattr(referral, name, value)
     referral.save(update_fields=list(fields))
-    if children:
-        children(referral)
     record_event(
         referral=referral,
         actor=actor,
         kind="updated",
         details={"fields": sorted(fields)},
     )
+    if children:
+        _rows_save(referral=referral, actor=actor, children=children)
     return referral
 
 
-def missing_for_registration(referral):
-    """The fields a referral needs before the region can work on it (empty list if none)."""
-    missing = []
-    for field in ("occasion", "question", "bounds", "family_name"):
-        if not getattr(referral, field):
-            missing.append(Referral._meta.get_field(field).verbose_name)
-    if not referral.main_persons.exists():
-        missing.append(_("at least one main person"))
-    return missing
+NETWORK_EVENTS = {
+    "added": "network_added",
+    "changed": "network_changed",
+    "removed": "network_removed",
+}
+
+
+def _rows_save(*, referral, actor, children):
+    for name, rows in children.items():
+        model, names = REFERRAL_ROWS[name]
+        ids = [row["pk"] for row in rows if row.get("pk")]
+        existing = model.objects.filter(referral=referral).in_bulk(ids) if ids else {}
+        for row in rows:
+            unknown = set(row) - {"pk", "delete", *names}
+            if unknown:
+                raise ValueError(f"Not a field of {name}: {', '.join(sorted(unknown))}")
+            values = {field: row[field] for field in names if field in row}
+            if not row.get("pk"):
+                item = model.objects.create(referral=referral, **values)
+                change = "added"
+            elif row["pk"] not in existing:
+                raise PermissionDenied  # a row of another case (or a tampered form)
+            elif row.get("delete"):
+                item = existing[row["pk"]]
+                item.delete()
+                change = "removed"
+            else:
+                item = existing[row["pk"]]
+                for field, value in values.items():
+                    setattr(item, field, value)
+                update_fields = list(values)
+                if model is NetworkMember:
+                    # An open edit of this member by the coordinator is stale now.
+                    item.version = F("version") + 1
+                    update_fields.append("version")
+                item.save(update_fields=update_fields)
+                change = "changed"
+            if model is NetworkMember:
+                record_event(
+                    referral=referral,
+                    actor=actor,
+                    kind=f"network_{change}",
+                    details={"relation": item.relation},
+                )
 
 
 def _check_complete(referral):
-    missing = missing_for_registration(referral)
+    missing = missing_of(referral)
     if missing:
         raise TransitionError(
             _("Fill in the following first: %(fields)s.")
-            % {"fields": ", ".join(str(m) for m in missing)}
+            % {"fields": ", ".join(str(label) for label in labels(missing))}
         )
 
 
@@ -166,7 +222,12 @@ def _today():
 def referral_submit(*, referral, actor):
     """The referrer hands a finished draft to the region; it waits as "submitted"."""
     referral = lock_case(referral)
-    require(actor.is_referrer and actor.organization_id == referral.organization_id)
+    require_action(
+        "referrals.submit_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.SUBMIT),
+    )
     _check_complete(referral)
     referral = transition(
         referral=referral,
@@ -183,7 +244,12 @@ def referral_submit(*, referral, actor):
 def referral_register(*, referral, actor):
     """A regional manager registers a referral they drafted themselves."""
     referral = lock_case(referral)
-    require(can_manage_referral(actor, referral))
+    require_action(
+        "referrals.register_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.REGISTER),
+    )
     _check_complete(referral)
     now = timezone.now()
     referral = transition(
@@ -202,7 +268,12 @@ def referral_register(*, referral, actor):
 def referral_take_in(*, referral, actor):
     """The regional manager accepts a submitted referral for the region."""
     referral = lock_case(referral)
-    require(can_manage_referral(actor, referral))
+    require_action(
+        "referrals.take_in_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.TAKE_IN),
+    )
     return transition(
         referral=referral,
         actor=actor,
@@ -218,7 +289,12 @@ def referral_return(*, referral, actor, reason):
     if not reason.strip():
         raise ValueError("A reason is required.")
     referral = lock_case(referral)
-    require(can_manage_referral(actor, referral))
+    require_action(
+        "referrals.return_referral",
+        actor,
+        referral,
+        refused=refused(referral, Transition.RETURN),
+    )
     referral = transition(
         referral=referral,
         actor=actor,
@@ -234,7 +310,7 @@ def referral_return(*, referral, actor, reason):
 def consent_record(*, referral, actor, given_by, given_on, scope):
     """Record the family's consent (required before a coordinator is proposed)."""
     referral = lock_case(referral)
-    require(can_edit_referral(actor, referral) or can_manage_referral(actor, referral))
+    require_action("referrals.record_consent", actor, referral)
     if given_on > _today():
         raise ValueError("Consent cannot be given in the future.")
     consent = Consent.objects.create(
@@ -257,7 +333,9 @@ def has_consent(referral):
 def referral_stop(*, referral, actor, reason, note=""):
     """End a case without a conference, with a stop reason (counts in research)."""
     referral = lock_case(referral)
-    require(can_stop_referral(actor, referral))
+    require_action(
+        "referrals.stop_referral", actor, referral, refused=refused(referral, Transition.STOP)
+    )
     referral = transition(
         referral=referral,
         actor=actor,
@@ -268,8 +346,8 @@ def referral_stop(*, referral, actor, reason, note=""):
     )
     # Free the coordinator's place. Assignments belong to the coordinators app,
     # reached through the relation so this app need not import a later one.
-    referral.assignments.filter(status__in=CURRENT_ASSIGNMENT).update(
-        status="ended", responded_at=timezone.now()
+    referral.assignments.filter(status__in=ASSIGNMENT_LIFECYCLE.sources("end")).update(
+        status=ASSIGNMENT_LIFECYCLE.target("end"), responded_at=timezone.now()
     )
     return referral
 
@@ -283,9 +361,12 @@ def referral_reopen(*, referral, actor, reason):
     if not reason.strip():
         raise ValueError("A reason is required.")
     referral = lock_case(referral)
-    if not can_transition(referral.status, Transition.REOPEN):
-        raise TransitionError(_("Only a stopped or closed case can be reopened."))
-    require(can_reopen_referral(actor, referral))
+    require_action(
+        "referrals.reopen_referral",
+        actor,
+        referral,
+        refused=_("Only a stopped or closed case can be reopened."),
+    )
     ended = referral.events.filter(to_status=referral.status).order_by("-at", "-pk").first()
     previous = ended.from_status if ended and ended.from_status else CaseStatus.REGISTERED
     from_status = referral.status
@@ -328,7 +409,7 @@ def referral_start_preparation(*, referral, actor, first_contact_on):
 @transaction.atomic
 def non_offer_record(*, actor, decided_on, occasion, motivation):
     """A liaison records that their organisation offered no conference, and why."""
-    require(can_record_non_offer(actor))
+    require_action("referrals.record_non_offer", actor)
     if decided_on > _today():
         raise ValueError("The date cannot be in the future.")
     if not motivation.strip():

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ekc.audit import AccessAction, log_access, log_access_many
 from ekc.editing import StaleEdit, refuse_stale, submit_once
-from ekc.rules import require
+from ekc.rules import allowed, is_region_staff, require
 from referrals import selectors, services
 from referrals.filters import WorkQueueFilter
 from referrals.forms import (
@@ -20,27 +20,13 @@ from referrals.forms import (
     StopForm,
     build_formsets,
 )
-from referrals.lifecycle import CaseStatus, Transition, can_transition
+from referrals.lifecycle import CURRENT_ASSIGNMENT, WITH_REFERRER
 from referrals.models import Referral
-from referrals.rules import (
-    CURRENT_ASSIGNMENT,
-    can_edit_referral,
-    can_manage_referral,
-    can_register_referrals,
-    can_reopen_referral,
-    can_see_referral_lists,
-    can_stop_referral,
-)
+from referrals.rules import can_register_referrals, can_see_referral_lists
+from referrals.selectors import get_referral_for
+from referrals.sending import labels, missing_of
 
 PAGE_SIZE = 25
-
-
-def get_referral_for(user, pk):
-    """The case if ``user`` may see it; 404 otherwise (outsiders learn nothing)."""
-    try:
-        return selectors.referrals_for(user).get(pk=pk)
-    except Referral.DoesNotExist:
-        raise Http404 from None
 
 
 def referral_list(request):
@@ -78,7 +64,7 @@ def referral_list(request):
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
-            "show_filters": user.is_regional_manager or user.is_superuser,
+            "show_filters": is_region_staff(user),
             "can_create": can_register_referrals(user),
         },
     )
@@ -92,23 +78,24 @@ def _referral_form_page(request, referral=None):
     """Create or edit: the referral with its rows. Drafts save with little; sending
     (submit/register) needs the essentials, shown as errors next to the fields."""
     user = request.user
-    is_manager = user.is_regional_manager or user.is_superuser
     if request.method == "POST":
         add = request.POST.get("add_row")
         final = _final_action(request)
-        form = ReferralForm(request.POST, instance=referral, user=user, final=final)
         formsets = build_formsets(request.POST, instance=referral or Referral(), add=add)
+        form = ReferralForm(
+            request.POST,
+            instance=referral,
+            user=user,
+            final=final,
+            main_persons=formsets["main_persons"],
+        )
         if add:
             # "Add a row" re-shows the form with one more empty row; nothing is saved.
             for formset in formsets.values():
                 formset._errors = []
             form._errors = {}
             return _render_form(request, form, formsets, referral, added=add)
-        valid = form.is_valid() and all(f.is_valid() for f in formsets.values())
-        if valid and final and not _has_main_person(formsets["main_persons"]):
-            messages.error(request, _("Add at least one main person before you send the referral."))
-            valid = False
-        if valid:
+        if form.is_valid() and all(f.is_valid() for f in formsets.values()):
             try:
                 referral = _save_referral(request, form, formsets, referral)
             except StaleEdit as stale:
@@ -122,22 +109,19 @@ def _referral_form_page(request, referral=None):
     else:
         form = ReferralForm(instance=referral, user=user)
         formsets = build_formsets(instance=referral or Referral())
-    return _render_form(request, form, formsets, referral, is_manager=is_manager)
+    return _render_form(request, form, formsets, referral)
 
 
-def _has_main_person(formset):
-    return any(
-        f.cleaned_data and f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
-        for f in formset.forms
-    )
-
-
-def _render_form(request, form, formsets, referral, added=None, is_manager=None):
+def _render_form(request, form, formsets, referral, added=None):
     user = request.user
-    if is_manager is None:
-        is_manager = user.is_regional_manager or user.is_superuser
-    if referral is not None:
+    if referral is None:
+        # A new referral: a regional manager registers it, a referrer sends it.
+        can_register = is_region_staff(user)
+        can_submit = not can_register
+    else:
         log_access(request, referral, AccessAction.VIEW, detail={"page": "edit"})
+        can_register = allowed("referrals.register_referral", user, referral)
+        can_submit = allowed("referrals.submit_referral", user, referral)
     return render(
         request,
         "referrals/form.html",
@@ -146,22 +130,23 @@ def _render_form(request, form, formsets, referral, added=None, is_manager=None)
             "formsets": formsets,
             "referral": referral,
             "added": added,
-            "is_manager": is_manager,
-            "can_send": referral is None
-            or referral.status in (CaseStatus.DRAFT, CaseStatus.RETURNED),
+            "can_register": can_register,
+            "can_submit": can_submit,
         },
     )
 
 
 @transaction.atomic
 def _save_referral(request, form, formsets, referral):
+    # One transaction: a referral that cannot be sent is not saved either.
     user = request.user
     data = dict(form.cleaned_data)
+    children = {name: formset.changes() for name, formset in formsets.items()}
     if referral is None:
         organization = data.pop("organization", None) or user.organization
         referrer = data.pop("referrer", None)
         referral = services.referral_create(
-            actor=user, organization=organization, referrer=referrer, **data
+            actor=user, organization=organization, referrer=referrer, children=children, **data
         )
     else:
         if "organization" in data:
@@ -171,10 +156,8 @@ def _save_referral(request, form, formsets, referral):
             actor=user,
             version=form.read_version,
             fields=data,
+            children=children,
         )
-    for formset in formsets.values():
-        formset.instance = referral
-        formset.save()
     if "submit" in request.POST:
         referral = services.referral_submit(referral=referral, actor=user)
         messages.success(request, _("The referral has been sent to the regional manager."))
@@ -196,7 +179,7 @@ def referral_create(request):
 
 def referral_edit(request, pk):
     referral = get_referral_for(request.user, pk)
-    require(can_edit_referral(request.user, referral))
+    require(allowed("referrals.edit_referral", request.user, referral))
     return _referral_form_page(request, referral)
 
 
@@ -209,9 +192,7 @@ def referral_detail(request, pk):
     log_access(request, referral, AccessAction.VIEW)
     assignments = list(referral.assignments.select_related("coordinator__user"))
     current = next((a for a in assignments if a.status in CURRENT_ASSIGNMENT), None)
-    is_case_coordinator = bool(current and current.coordinator.user_id == user.pk)
-    manage = can_manage_referral(user, referral)
-    status = referral.status
+    # Which steps are offered: the template asks each action's rule ({% allowed %}).
     return render(
         request,
         "referrals/detail.html",
@@ -221,31 +202,15 @@ def referral_detail(request, pk):
             "consents": referral.consents.all(),
             "assignments": assignments,
             "current_assignment": current,
-            "can_manage": manage,
-            "can_edit": can_edit_referral(user, referral),
-            "can_stop": can_stop_referral(user, referral),
-            "can_reopen": can_reopen_referral(user, referral)
-            and can_transition(status, Transition.REOPEN),
-            "can_submit": user.is_referrer
-            and user.organization_id == referral.organization_id
-            and can_transition(status, Transition.SUBMIT),
-            "can_register": manage and can_transition(status, Transition.REGISTER),
-            "can_take_in": manage and can_transition(status, Transition.TAKE_IN),
-            "can_record_consent": (manage or can_edit_referral(user, referral))
-            and status not in (CaseStatus.CLOSED, CaseStatus.STOPPED),
-            "can_match": manage and status == CaseStatus.REGISTERED,
-            "is_case_coordinator": is_case_coordinator,
-            "missing": services.missing_for_registration(referral)
-            if status in (CaseStatus.DRAFT, CaseStatus.RETURNED)
-            else [],
+            "missing": labels(missing_of(referral)) if referral.status in WITH_REFERRER else [],
             "consent_form": ConsentForm(),
         },
     )
 
 
-def _action(request, pk, check, service, success, **kwargs):
+def _action(request, pk, service, success, **kwargs):
+    """A step that is only a button: its service requires the step's rule."""
     referral = get_referral_for(request.user, pk)
-    require(check(request.user, referral))
     try:
         service(referral=referral, actor=request.user, **kwargs)
     except services.TransitionError as exc:
@@ -260,7 +225,6 @@ def referral_submit(request, pk):
     return _action(
         request,
         pk,
-        lambda u, r: u.is_referrer and u.organization_id == r.organization_id,
         services.referral_submit,
         _("The referral has been sent to the regional manager."),
     )
@@ -271,7 +235,6 @@ def referral_register(request, pk):
     return _action(
         request,
         pk,
-        can_manage_referral,
         services.referral_register,
         _("The referral is registered."),
     )
@@ -282,17 +245,17 @@ def referral_take_in(request, pk):
     return _action(
         request,
         pk,
-        can_manage_referral,
         services.referral_take_in,
         _("The referral is taken in. You can now look for a coordinator."),
     )
 
 
 def _reason_page(
-    request, pk, *, check, service, form_class, title, intro, button, success, **extra
+    request, pk, *, action, service, form_class, title, intro, button, success, **extra
 ):
+    """The form of a step that needs a reason. The form is offered only when the
+    step's rule allows it; a sent form is decided by the service (same rule)."""
     referral = get_referral_for(request.user, pk)
-    require(check(request.user, referral))
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -302,6 +265,7 @@ def _reason_page(
         else:
             messages.success(request, success)
         return redirect("referrals:detail", pk=pk)
+    require(allowed(action, request.user, referral))
     log_access(request, referral, AccessAction.VIEW, detail={"page": "reason"})
     return render(
         request,
@@ -314,7 +278,7 @@ def referral_return(request, pk):
     return _reason_page(
         request,
         pk,
-        check=can_manage_referral,
+        action="referrals.return_referral",
         service=services.referral_return,
         form_class=ReasonForm,
         title=_("Send back to the referrer"),
@@ -328,7 +292,7 @@ def referral_stop(request, pk):
     return _reason_page(
         request,
         pk,
-        check=can_stop_referral,
+        action="referrals.stop_referral",
         service=services.referral_stop,
         form_class=StopForm,
         title=_("End without a conference"),
@@ -345,7 +309,7 @@ def referral_reopen(request, pk):
     return _reason_page(
         request,
         pk,
-        check=can_reopen_referral,
+        action="referrals.reopen_referral",
         service=services.referral_reopen,
         form_class=ReasonForm,
         title=_("Reopen the case"),
@@ -359,9 +323,7 @@ def referral_reopen(request, pk):
 @submit_once
 def consent_add(request, pk):
     referral = get_referral_for(request.user, pk)
-    require(
-        can_manage_referral(request.user, referral) or can_edit_referral(request.user, referral)
-    )
+    require(allowed("referrals.record_consent", request.user, referral))
     form = ConsentForm(request.POST)
     if form.is_valid():
         services.consent_record(referral=referral, actor=request.user, **form.cleaned_data)

@@ -19,7 +19,7 @@ from conferences.models import Conference
 from ekc import formatting
 from ekc.db_routers import research_reads
 from ekc.models import OrganizationType
-from plans.models import Agreement, FamilyPlan, LifeDomain, OutcomeCode
+from plans.models import ACCEPTED_DECISIONS, Agreement, FamilyPlan, LifeDomain, OutcomeCode
 from referrals.models import CaseEvent, StopReason
 from research import charts, mkba
 from research.models import (
@@ -29,7 +29,6 @@ from research.models import (
     SurveyResponse,
 )
 from research.stats import (
-    ACCEPTED,
     compute,
     filters_from_json,
     filters_to_json,
@@ -173,7 +172,7 @@ def figures(filters):
         )
     }
     accepted = FamilyPlan.objects.filter(
-        within("pk", parts.plan_ids), decision__decision__in=ACCEPTED
+        within("pk", parts.plan_ids), decision__decision__in=ACCEPTED_DECISIONS
     ).count()
     return {
         "stats": stats,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from conferences.models import ConferenceKind
+from conferences.models import Attendance, ConferenceKind
 from ekc.models import OrganizationType
-from plans.models import Decision, OutcomeCode
+from plans.models import AgreementStatus, CarriedBy, Decision, OutcomeCode
 from referrals.models import Occasion, StopReason
 from research.export import export_records
 
@@ -108,10 +108,12 @@ def case_rows(filters):
             )
             if conference
             else None,
-            "stayed_away": sum(p["attendance"] in ("declined", "absent") for p in family)
+            "stayed_away": sum(
+                p["attendance"] in (Attendance.DECLINED, Attendance.ABSENT) for p in family
+            )
             if conference
             else None,
-            "excluded": sum(p["attendance"] == "excluded" for p in participants)
+            "excluded": sum(p["attendance"] == Attendance.EXCLUDED for p in participants)
             if conference
             else None,
             "duration_minutes": conference["duration_minutes"] if conference else None,
@@ -120,11 +122,13 @@ def case_rows(filters):
             "decision": (plan["decision"] or "") if plan else "",
             "evaluation_date": int(bool(plan and plan["evaluation_on"])),
             "agreements": len(agreements) if plan else None,
-            "network_agreements": sum(a["carried_by"] == "network" for a in agreements)
+            "network_agreements": sum(a["carried_by"] == CarriedBy.NETWORK for a in agreements)
             if plan
             else None,
             "life_domains": len({a["life_domain"] for a in agreements}) if plan else None,
-            "agreements_done": sum(a["status"] == "done" for a in agreements) if plan else None,
+            "agreements_done": sum(a["status"] == AgreementStatus.DONE for a in agreements)
+            if plan
+            else None,
             "responses": len(record["surveys"]),
         }
         for code in OutcomeCode.values:

@@ -16,8 +16,6 @@ from conferences.models import Conference, ConferenceKind, ConferenceStatus
 from plans.models import Agreement, EvaluationItem, FamilyPlan
 from research.stats import Filters, cohort
 
-FIRST_KINDS = (ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE)
-
 
 def pseudonym(reference):
     digest = hmac.new(settings.PSEUDONYM_KEY.encode(), reference.encode(), hashlib.sha256)
@@ -98,7 +96,7 @@ def export_records(filters=None):
         .order_by("referred_on", "pk")
     )
     for referral in cases.iterator(chunk_size=500):
-        first = next((c for c in referral.held if c.kind in FIRST_KINDS), None)
+        first = next((c for c in referral.held if c.is_first), None)
         follow_ups = [c for c in referral.held if c.kind == ConferenceKind.FOLLOW_UP]
         plan = referral.versions[0] if referral.versions and first else None
         yield {

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Conference
+from ekc.lifecycle import Lifecycle
 from referrals.models import Referral
 
 GRADE = [MinValueValidator(1), MaxValueValidator(10)]
@@ -154,6 +155,16 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# Queued, then made by the background task: ready, or failed.
+REPORT_LIFECYCLE = Lifecycle(
+    {
+        "start": ({ReportStatus.WAITING}, ReportStatus.RUNNING),
+        "finish": ({ReportStatus.RUNNING}, ReportStatus.DONE),
+        "fail": ({ReportStatus.WAITING, ReportStatus.RUNNING}, ReportStatus.FAILED),
+    }
+)
+
+
 class ResearchReport(models.Model):
     """A PDF report "Tevredenheid en resultaten", made in the background."""
 
@@ -176,6 +187,19 @@ class ResearchReport(models.Model):
 
     def __str__(self):
         return f"report {self.pk} {self.status}"
+
+    @property
+    def is_being_made(self):
+        """Queued or running: it can still fail, or be finished."""
+        return REPORT_LIFECYCLE.can(self.status, "fail")
+
+    @property
+    def is_ready(self):
+        return self.status == ReportStatus.DONE
+
+    @property
+    def has_failed(self):
+        return self.status == ReportStatus.FAILED
 
 
 class DashboardSnapshot(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ekc.db_routers import research_reads
 from research.dashboard import chart_images, figures
-from research.models import ReportStatus, ResearchReport
+from research.models import REPORT_LIFECYCLE, ResearchReport
 from research.stats import compute, filters_from_json
 
 KEY_FIGURES = [
@@ -77,7 +77,7 @@ def render_report_pdf(filters, progress=lambda percent: None):
 def build_report(report_id, language="nl"):
     """The background task: renders the report and stores the file."""
     report = ResearchReport.objects.get(pk=report_id)
-    ResearchReport.objects.filter(pk=report_id).update(status=ReportStatus.RUNNING, progress=10)
+    _move(report_id, "start", progress=10)
 
     def progress(percent):
         ResearchReport.objects.filter(pk=report_id).update(progress=percent)
@@ -86,11 +86,14 @@ def build_report(report_id, language="nl"):
         with translation.override(language):
             pdf = render_report_pdf(filters_from_json(report.filters), progress)
     except Exception as exc:
-        ResearchReport.objects.filter(pk=report_id).update(
-            status=ReportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        _move(report_id, "fail", error=str(exc)[:2000], finished_at=timezone.now())
         raise
     report.file.save(f"report-{report_id}.pdf", ContentFile(pdf), save=False)
-    ResearchReport.objects.filter(pk=report_id).update(
-        file=report.file.name, status=ReportStatus.DONE, progress=100, finished_at=timezone.now()
-    )
+    _move(report_id, "finish", file=report.file.name, progress=100, finished_at=timezone.now())
+
+
+def _move(report_id, transition, **changes):
+    """One step of the report's lifecycle, as one UPDATE (the progress is read meanwhile)."""
+    ResearchReport.objects.filter(
+        pk=report_id, status__in=REPORT_LIFECYCLE.sources(transition)
+    ).update(status=REPORT_LIFECYCLE.target(transition), **changes)

@@ -20,14 +20,26 @@ from django.db import connection
 from django.db.models import Avg, Count, F, Field, ForeignKey, Lookup, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 
-from conferences.models import Attendance, Conference, ConferenceKind, ConferenceStatus, Participant
+from conferences.models import (
+    FIRST_CONFERENCE_KINDS,
+    Attendance,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    Participant,
+)
 from ekc.db_routers import research_reads
-from plans.models import Agreement, CarriedBy, Decision, EvaluationItem, FamilyPlan, Outcome
+from plans.models import (
+    ACCEPTED_DECISIONS,
+    Agreement,
+    AgreementStatus,
+    CarriedBy,
+    EvaluationItem,
+    FamilyPlan,
+    Outcome,
+)
 from referrals.models import Referral, Relation
 from research.models import Respondent, SurveyResponse
-
-FIRST_KINDS = [ConferenceKind.FAMILY_GROUP, ConferenceKind.RESTORATIVE]
-ACCEPTED = [Decision.ACCEPTED, Decision.ACCEPTED_WITH_CONDITIONS]
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ def cohort(filters):
 def _first_conference_subquery():
     return Subquery(
         Conference.objects.filter(
-            referral=OuterRef("pk"), kind__in=FIRST_KINDS, status=ConferenceStatus.HELD
+            referral=OuterRef("pk"), kind__in=FIRST_CONFERENCE_KINDS, status=ConferenceStatus.HELD
         )
         .order_by("held_on", "pk")
         .values("pk")[:1]
@@ -244,7 +256,7 @@ def compute(filters=None, parts=None):
     plan_counts = plans.aggregate(
         plans=Count("pk", distinct=True),
         decided=Count("pk", filter=Q(decision__isnull=False), distinct=True),
-        accepted=Count("pk", filter=Q(decision__decision__in=ACCEPTED), distinct=True),
+        accepted=Count("pk", filter=Q(decision__decision__in=ACCEPTED_DECISIONS), distinct=True),
         with_evaluation=Count("pk", filter=Q(evaluation_moments__isnull=False), distinct=True),
     )
     agreements = Agreement.objects.filter(within("plan_id", plan_ids))
@@ -281,7 +293,7 @@ def compute(filters=None, parts=None):
     )
     statuses = latest_items.aggregate(
         with_status=Count("pk", filter=Q(status__isnull=False)),
-        done=Count("pk", filter=Q(status="done")),
+        done=Count("pk", filter=Q(status=AgreementStatus.DONE)),
     )
 
     grades = {}

@@ -10,10 +10,11 @@ from django.views.decorators.cache import never_cache
 
 from conferences.models import ConferenceStatus
 from conferences.rules import can_view_preparation
+from coordinators.selectors import case_coordinator
 from ekc.audit import AccessAction, log_access
 from ekc.editing import submit_once
+from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
-from referrals.views import get_referral_for
 from research import surveys
 from research.models import SurveyInvitation
 from research.survey_forms import CodeForm, InviteForm, PaperForm, SurveyForm
@@ -22,14 +23,10 @@ from research.survey_forms import CodeForm, InviteForm, PaperForm, SurveyForm
 def _public_context(invitation):
     # A token page shows nothing about the case beyond the conference date and
     # the coordinator's first name.
-    coordinator = (
-        invitation.referral.assignments.filter(status="accepted")
-        .select_related("coordinator__user")
-        .first()
-    )
+    coordinator = case_coordinator(invitation.referral)
     return {
         "conference_date": invitation.conference.held_on,
-        "coordinator_first_name": coordinator.coordinator.user.first_name if coordinator else "",
+        "coordinator_first_name": coordinator.first_name if coordinator else "",
         "respondent": invitation.respondent,
     }
 

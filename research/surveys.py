@@ -10,15 +10,14 @@ import io
 
 import segno
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import ConferenceStatus
-from conferences.rules import can_view_preparation
 from ekc.mail import send_after_commit
+from ekc.rules import require_action
 from referrals.services import TransitionError, record_event
 from research.models import Respondent, SurveyInvitation, SurveyResponse
 
@@ -53,9 +52,13 @@ def invitations_create(*, conference, actor, respondent, emails=(), printed=0):
     Refused before the conference has been held. Returns the new invitations.
     """
     referral = conference.referral
-    if not can_view_preparation(actor, referral):
-        raise PermissionDenied
-    if conference.status != ConferenceStatus.HELD:
+    require_action(
+        "research.invite_to_surveys",
+        actor,
+        referral,
+        refused=_("Surveys are sent after the conference has been held."),
+    )
+    if not conference.is_held:
         raise TransitionError(_("Surveys are sent after the conference has been held."))
     expires = timezone.now() + datetime.timedelta(days=settings.SURVEY_VALID_DAYS)
     invitations = [
@@ -118,8 +121,12 @@ def response_submit(*, token, answers):
 @transaction.atomic
 def paper_response_enter(*, referral, actor, respondent, answers):
     """Staff type in a questionnaire that was filled in on paper."""
-    if not can_view_preparation(actor, referral):
-        raise PermissionDenied
+    require_action(
+        "research.invite_to_surveys",
+        actor,
+        referral,
+        refused=_("Surveys are sent after the conference has been held."),
+    )
     if not referral.conferences.filter(status=ConferenceStatus.HELD).exists():
         raise TransitionError(_("Surveys are sent after the conference has been held."))
     if respondent not in Respondent.values:

@@ -17,7 +17,7 @@ from research import datasets
 from research.dashboard import snapshot_for
 from research.export import export_records
 from research.filters import DashboardFilter
-from research.models import ReportStatus, ResearchReport
+from research.models import ResearchReport
 from research.report import build_report
 from research.rules import can_export_research, can_view_research
 from research.stats import cohort, compute, filters_to_json
@@ -146,7 +146,7 @@ def report_status(request, pk):
 
 def report_download(request, pk):
     report = _report_for(request, pk)
-    if report.status != ReportStatus.DONE or not report.file:
+    if not report.is_ready or not report.file:
         raise Http404
     log_access(
         request,

@@ -15,6 +15,8 @@ from conferences.services import conference_hold, conference_schedule, contact_l
 from coordinators.models import Coordinator, DeclineReason
 from coordinators.services import assignment_accept, assignment_decline, assignment_propose
 from ekc.models import User
+from plans import services as plan_services
+from plans.models import Decision, UnmetBound
 from referrals import services
 from referrals.models import (
     CaseEvent,
@@ -486,8 +488,6 @@ PROFESSIONAL_TYPES = ["youth_care", "municipality", "mental_health", "housing", 
 
 def _plan(rng, referral, coordinator_user, manager, state, today):
     """A plan of 10 to 25 agreements over 3 to 6 life domains, about 80% by the network."""
-    from plans import services as plan_services
-
     domains = rng.sample(list(AGREEMENT_LIBRARY), rng.randint(3, 6))
     agreements = []
     for _ in range(rng.randint(10, 25)):
@@ -523,18 +523,18 @@ def _plan(rng, referral, coordinator_user, manager, state, today):
     if state == "plan_submitted":
         return
     referrer = referral.referrer
-    decision = rng.choice(["accepted", "accepted_with_conditions", "rejected"])
+    decision = rng.choice(list(Decision))
     if state in ("follow_up", "closed"):
-        decision = "accepted"
+        decision = Decision.ACCEPTED
     plan_services.plan_decide(
         plan=plan,
         actor=referrer,
         decision=decision,
         conditions="Vader blijft in behandeling bij de verslavingszorg."
-        if decision == "accepted_with_conditions"
+        if decision == Decision.ACCEPTED_WITH_CONDITIONS
         else "",
-        unmet_bound="safety" if decision == "rejected" else "",
-        reason="Er is 's nachts niemand bij de kinderen." if decision == "rejected" else "",
+        unmet_bound=UnmetBound.SAFETY if decision == Decision.REJECTED else "",
+        reason="Er is 's nachts niemand bij de kinderen." if decision == Decision.REJECTED else "",
     )
     if state == "plan_decided":
         return

@@ -11,9 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from coordinators.selectors import proposals_for
 from ekc.models import Role
+from ekc.rules import (
+    is_coordinator,
+    is_liaison,
+    is_referrer,
+    is_region_staff,
+    is_regional_manager,
+)
 from plans.selectors import due_evaluations
 from referrals import selectors as referral_selectors
-from referrals.lifecycle import CaseStatus
+from referrals.lifecycle import ENDED, CaseStatus
+from referrals.rules import coordinated_by_q
 
 ROLE_DESCRIPTIONS = {
     Role.REGIONAL_MANAGER: _(
@@ -50,7 +58,9 @@ class RoleCard:
 
 def role_cards_for(user):
     """One card per role the user holds, with the regions or organisation it applies to."""
-    regions = list(user.regions.all()) if (user.is_regional_manager or user.is_coordinator) else []
+    regions = (
+        list(user.regions.all()) if (is_regional_manager(user) or is_coordinator(user)) else []
+    )
     cards = []
     for role in user.roles:
         card = RoleCard(role=role, description=ROLE_DESCRIPTIONS[role])
@@ -66,7 +76,7 @@ def status_counts(user):
     """How many visible, open cases there are per state (one query)."""
     rows = (
         referral_selectors.referrals_for(user)
-        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED])
+        .exclude(status__in=ENDED)
         .order_by()
         .values("status")
         .annotate(n=Count("pk"))
@@ -78,31 +88,28 @@ def status_counts(user):
 def home_work(user):
     """The work each role sees on the home page."""
     work = {}
-    if user.is_regional_manager or user.is_superuser:
+    if is_region_staff(user):
         work["status_counts"] = status_counts(user)
         work["attention"] = (
             referral_selectors.referrals_for(user)
             .filter(referral_selectors.attention_q(referral_selectors.attention_cutoffs()))
             .count()
         )
-    if user.is_coordinator:
+    if is_coordinator(user):
         work["proposals"] = list(proposals_for(user))
         work["my_cases"] = list(
             referral_selectors.referrals_for(user)
-            .filter(
-                assignments__coordinator__user=user,
-                assignments__status="accepted",
-            )
-            .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED])
+            .filter(coordinated_by_q(user))
+            .exclude(status__in=ENDED)
             .order_by("status_changed_at")[:20]
         )
-    if user.is_coordinator or user.is_regional_manager or user.is_superuser:
+    if is_coordinator(user) or is_region_staff(user):
         work["due_evaluations"] = list(due_evaluations(user))
-    if (user.is_referrer or user.is_liaison) and user.organization_id:
+    if is_referrer(user) or is_liaison(user):
         work["org_cases"] = list(
             referral_selectors.referrals_for(user)
             .filter(organization_id=user.organization_id)
-            .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.STOPPED])
+            .exclude(status__in=ENDED)
             .order_by("-status_changed_at")[:10]
         )
     return work

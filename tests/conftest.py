@@ -160,3 +160,16 @@ ROLE_FIXTURES = [
 def any_user(request):
     """Each named user in turn."""
     return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Every role and a case in every state (tests/access.py), made once per module
+    and rolled back after it."""
+    from django.db import transaction
+
+    from tests.access import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)

@@ -9,7 +9,7 @@ from coordinators.models import Coordinator
 from coordinators.services import assignment_accept, assignment_propose
 from plans import services as plan_services
 from referrals import services
-from referrals.models import MainPerson, Occasion
+from referrals.models import Occasion
 from tests.conftest import make_user
 
 COMPLETE = {
@@ -19,16 +19,16 @@ COMPLETE = {
     "family_name": "Jansen",
     "languages": ["nl", "tr"],
 }
+MAIN_PERSON = {"name": "Sem Jansen", "birth_date": datetime.date(2015, 5, 1), "sex": "m"}
 
 
 def draft(actor, organization, **fields):
-    referral = services.referral_create(
-        actor=actor, organization=organization, **{**COMPLETE, **fields}
+    return services.referral_create(
+        actor=actor,
+        organization=organization,
+        children={"main_persons": [MAIN_PERSON]},
+        **{**COMPLETE, **fields},
     )
-    MainPerson.objects.create(
-        referral=referral, name="Sem Jansen", birth_date=datetime.date(2015, 5, 1), sex="m"
-    )
-    return referral
 
 
 def registered(manager, organization, with_consent=True, **fields):

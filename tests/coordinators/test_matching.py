@@ -178,7 +178,7 @@ def test_ranking_500_coordinators_takes_a_fixed_number_of_queries(
     referral = factories.registered(regional_manager, organization, languages=["tr"])
     for i in range(10):
         factories.coordinator(region, f"D{i:03d}", languages=["nl", "tr"][: 1 + i % 2])
-    with django_assert_num_queries(1) as small:
+    with django_assert_num_queries(1):
         rank_coordinators(referral, on_date=TODAY)
     users = User.objects.bulk_create(
         [
@@ -192,5 +192,5 @@ def test_ranking_500_coordinators_takes_a_fixed_number_of_queries(
     Coordinator.objects.bulk_create(
         [Coordinator(user=u, code=f"E{i:03d}", languages=["nl"]) for i, u in enumerate(users)]
     )
-    with django_assert_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(1):
         assert len(rank_coordinators(referral, on_date=timezone.localdate())) == 500

@@ -285,6 +285,24 @@ def test_a_cleared_scan_leaves_no_file(
     assert stored_scans() == []
 
 
+def test_a_new_and_a_removed_scan_are_case_events(
+    client, draft, coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, draft, "scan.png", image("PNG"))
+        url = reverse("plans:edit", args=[draft.pk])
+        client.post(
+            url, {**hidden_fields(client.get(url), url), **form_data(**{"scan-clear": "on"})}
+        )
+        client.post(url, {**hidden_fields(client.get(url), url), **form_data()})  # no change
+    events = draft.referral.events.filter(kind__startswith="plan_scan").order_by("pk")
+    assert [(e.kind, e.actor_id, e.details) for e in events] == [
+        ("plan_scan_attached", coordinator.pk, {"version": 1}),
+        ("plan_scan_removed", coordinator.pk, {"version": 1}),
+    ]
+
+
 def test_a_deleted_plan_leaves_no_file(draft, django_capture_on_commit_callbacks):
     draft.scan.save("scan.png", io.BytesIO(image("PNG")), save=True)
     assert len(stored_scans()) == 1

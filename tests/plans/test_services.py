@@ -292,3 +292,24 @@ def test_due_evaluations_show_on_home_pages(client, plan, referrer, coordinator,
     assert "Evaluaties die eraan komen" in client.get("/").content.decode()
     client.force_login(other_coordinator)
     assert "Evaluaties die eraan komen" not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("coordinator", True),
+        ("regional_manager", True),
+        ("admin_user", True),
+        ("other_coordinator", False),
+        ("other_regional_manager", False),
+        ("referrer", False),
+    ],
+)
+def test_due_evaluations_follow_who_evaluates(request, plan, referrer, who, sees):
+    from plans.models import EvaluationMoment
+    from plans.selectors import due_evaluations
+
+    services.plan_decide(plan=plan, actor=referrer, decision="accepted")
+    EvaluationMoment.objects.filter(plan=plan).update(due_on=timezone.localdate())
+    moments = due_evaluations(request.getfixturevalue(who))
+    assert [m.plan_id for m in moments] == ([plan.pk] if sees else [])

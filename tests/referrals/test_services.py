@@ -232,3 +232,77 @@ def test_registering_tells_the_other_managers_of_the_region(
     with django_capture_on_commit_callbacks(execute=True):
         factories.registered(regional_manager, organization)
     assert [m.to for m in mailoutbox] == [[colleague.email]]
+
+
+def test_rows_saved_with_the_referral_and_network_changes_are_case_events(
+    regional_manager, organization
+):
+    referral = services.referral_create(
+        actor=regional_manager,
+        organization=organization,
+        family_name="De Wit",
+        children={
+            "main_persons": [{"name": "Noor de Wit", "is_child": True}],
+            "network": [{"name": "Oma", "relation": "grandparent"}],
+        },
+    )
+    grandmother = referral.network_members.get()
+    services.referral_update(
+        referral=referral,
+        actor=regional_manager,
+        version=referral.version,
+        fields={"question": "Waar kan Noor wonen?"},
+        children={
+            "network": [
+                {"pk": grandmother.pk, "name": "Oma Jet", "relation": "grandparent"},
+                {"name": "Buurvrouw", "relation": "neighbour"},
+            ],
+        },
+    )
+    neighbour = referral.network_members.get(name="Buurvrouw")
+    services.referral_update(
+        referral=referral,
+        actor=regional_manager,
+        version=Referral.objects.get(pk=referral.pk).version,
+        fields={},
+        children={"network": [{"pk": neighbour.pk, "delete": True}]},
+    )
+    assert list(referral.main_persons.values_list("name", "is_child")) == [("Noor de Wit", True)]
+    assert list(referral.network_members.values_list("name", "version")) == [("Oma Jet", 2)]
+    events = referral.events.filter(kind__startswith="network").order_by("pk")
+    assert [(e.kind, e.actor_id, e.details) for e in events] == [
+        ("network_added", regional_manager.pk, {"relation": "grandparent"}),
+        ("network_changed", regional_manager.pk, {"relation": "grandparent"}),
+        ("network_added", regional_manager.pk, {"relation": "neighbour"}),
+        ("network_removed", regional_manager.pk, {"relation": "neighbour"}),
+    ]
+
+
+def test_a_row_of_another_case_is_refused_and_nothing_saved(regional_manager, organization):
+    mine = factories.draft(regional_manager, organization)
+    other = factories.draft(regional_manager, organization, family_name="Bakker")
+    stranger = other.main_persons.get()
+    with pytest.raises(PermissionDenied):
+        services.referral_update(
+            referral=mine,
+            actor=regional_manager,
+            version=mine.version,
+            fields={"question": "Overgenomen"},
+            children={"main_persons": [{"pk": stranger.pk, "delete": True}]},
+        )
+    assert other.main_persons.exists()
+    mine.refresh_from_db()
+    assert mine.question != "Overgenomen"
+
+
+def test_a_stale_edit_saves_no_rows(regional_manager, organization):
+    referral = factories.draft(regional_manager, organization)
+    with pytest.raises(StaleEdit):
+        services.referral_update(
+            referral=referral,
+            actor=regional_manager,
+            version=referral.version + 1,
+            fields={},
+            children={"network": [{"name": "Oom", "relation": "other_family"}]},
+        )
+    assert not referral.network_members.exists()

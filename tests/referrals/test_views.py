@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordinators.models import Assignment
+from referrals import services
 from referrals.lifecycle import CaseStatus
 from referrals.models import Referral
 from tests import factories
@@ -184,6 +185,28 @@ def test_bad_input_keeps_the_form_and_shows_dutch_errors(client, referrer):
     assert not Referral.objects.exists()
 
 
+def test_sending_without_a_main_person_keeps_the_form_and_saves_nothing(client, referrer):
+    client.force_login(referrer)
+    empty_row = {f"main_persons-0-{name}": "" for name in ("name", "birth_date", "sex", "is_child")}
+    data = form_data(submit="1", **empty_row)
+    response = post_form(client, reverse("referrals:create"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Voeg minstens één hoofdpersoon toe voordat je de aanmelding verstuurt." in html
+    assert "Oma Ayse" in html
+    assert not Referral.objects.exists()
+
+
+def test_the_case_page_says_what_is_still_needed_to_send(client, referrer):
+    referral = services.referral_create(
+        actor=referrer, organization=referrer.organization, family_name="De Wit"
+    )
+    client.force_login(referrer)
+    html = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "minstens één hoofdpersoon" in html
+    assert "Nog in te vullen" in html
+
+
 def test_a_draft_saves_with_little_and_is_finished_later(client, referrer):
     client.force_login(referrer)
     response = post_form(
@@ -238,6 +261,52 @@ def test_stale_edit_keeps_the_users_input(client, regional_manager, organization
     assert "Mijn nieuwe vraag" in html
     referral.refresh_from_db()
     assert referral.question == "Andere vraag"
+
+
+def test_network_members_added_and_removed_in_the_form_are_case_events(client, referrer):
+    referral = factories.draft(referrer, referrer.organization)
+    services.referral_update(
+        referral=referral,
+        actor=referrer,
+        version=referral.version,
+        fields={},
+        children={"network": [{"name": "Oma", "relation": "grandparent"}]},
+    )
+    grandmother = referral.network_members.get()
+    person = referral.main_persons.get()
+    client.force_login(referrer)
+    response = post_form(
+        client,
+        reverse("referrals:edit", args=[referral.pk]),
+        form_data(
+            **{
+                "main_persons-INITIAL_FORMS": "1",
+                "main_persons-0-id": person.pk,
+                "main_persons-0-name": person.name,
+                "main_persons-0-birth_date": person.birth_date.isoformat(),
+                "main_persons-0-sex": person.sex,
+                "professionals-TOTAL_FORMS": "0",
+                "network-TOTAL_FORMS": "2",
+                "network-INITIAL_FORMS": "1",
+                "network-0-id": grandmother.pk,
+                "network-0-name": "Oma",
+                "network-0-relation": "grandparent",
+                "network-0-DELETE": "on",
+                "network-1-name": "Buurman",
+                "network-1-relation": "neighbour",
+                "save": "1",
+            }
+        ),
+    )
+    assert response.status_code == 302
+    assert list(referral.network_members.values_list("name", flat=True)) == ["Buurman"]
+    assert list(referral.main_persons.values_list("name", flat=True)) == [person.name]
+    kinds = referral.events.filter(kind__startswith="network").order_by("pk")
+    assert [(e.kind, e.details["relation"]) for e in kinds] == [
+        ("network_added", "grandparent"),
+        ("network_removed", "grandparent"),
+        ("network_added", "neighbour"),
+    ]
 
 
 def test_manager_takes_in_and_returns_through_the_page(
@@ -329,22 +398,21 @@ def test_queue_query_count_does_not_grow(
     organization,
     coordinator,
     django_assert_num_queries,
-    django_assert_max_num_queries,
 ):
     profile = coordinator.coordinator_profile
     _make_cases(regional_manager, organization, profile, 10)
     client.force_login(regional_manager)
     client.get(reverse("referrals:list"))  # warm caches
-    with django_assert_max_num_queries(30) as small:
+    with django_assert_num_queries(13):
         client.get(reverse("referrals:list"))
     _make_cases(regional_manager, organization, profile, 190)
-    with django_assert_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(13):
         response = client.get(reverse("referrals:list"))
     assert response.context["page"].paginator.count == 200
 
 
 def test_case_page_query_count_does_not_grow(
-    client, regional_manager, organization, django_assert_num_queries, django_assert_max_num_queries
+    client, regional_manager, organization, django_assert_num_queries
 ):
     from referrals.models import MainPerson, NetworkMember
 
@@ -352,7 +420,7 @@ def test_case_page_query_count_does_not_grow(
     client.force_login(regional_manager)
     url = reverse("referrals:detail", args=[referral.pk])
     client.get(url)
-    with django_assert_max_num_queries(30) as small:
+    with django_assert_num_queries(17):
         client.get(url)
     for i in range(20):
         MainPerson.objects.create(referral=referral, name=f"Kind {i}")
@@ -361,7 +429,7 @@ def test_case_page_query_count_does_not_grow(
         from referrals.services import record_event
 
         record_event(referral=referral, actor=regional_manager, kind="updated")
-    with django_assert_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(17):
         client.get(url)
 
 

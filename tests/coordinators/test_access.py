@@ -1,0 +1,62 @@
+"""The rule matrix of matching: propose, record a conflict, withdraw, answer."""
+
+import pytest
+
+from coordinators.models import Assignment
+from referrals.lifecycle import CURRENT_ASSIGNMENT, AssignmentStatus
+from tests.access import CASE_STATES, expand, matrix, who_may
+
+pytestmark = pytest.mark.django_db
+
+A, M, C = "admin_user", "regional_manager", "coordinator"
+
+
+def _current_assignments(world):
+    state_of = {case.pk: state for state, case in world["cases"].items()}
+    current = Assignment.objects.filter(
+        referral__in=list(state_of), status__in=CURRENT_ASSIGNMENT
+    ).select_related("coordinator", "referral")
+    return {state_of[a.referral_id]: a for a in current}
+
+
+def test_a_coordinator_is_proposed_only_for_a_registered_case_without_one(world):
+    got = matrix("coordinators.propose_coordinator", world["users"], world["cases"])
+    assert got == expand({"registered": {A, M}}, CASE_STATES)
+
+
+def test_conflicts_are_recorded_by_who_manages_the_case(world):
+    got = matrix("coordinators.record_conflict", world["users"], world["cases"])
+    # The draft is the referrer's own: not yet with the region.
+    assert got == expand({"*": {A, M}, "draft": {A}}, CASE_STATES)
+
+
+def test_a_coordinator_comes_off_the_case_only_before_the_conference(world):
+    assignments = _current_assignments(world)
+    assert set(assignments) == {
+        "proposed",
+        "coordinator_assigned",
+        "preparing",
+        "conference_scheduled",
+        "conference_held",
+        "plan_decided",
+        "follow_up",
+        "closed",
+    }
+    got = matrix("coordinators.withdraw_coordinator", world["users"], assignments)
+    before = {"proposed", "coordinator_assigned", "preparing", "conference_scheduled"}
+    assert got == {state: {A, M} if state in before else set() for state in assignments}
+
+
+def test_only_the_proposed_coordinator_answers_and_only_once(world):
+    assignments = _current_assignments(world)
+    assert assignments["proposed"].status == AssignmentStatus.PROPOSED
+    got = matrix("coordinators.answer_proposal", world["users"], assignments)
+    assert got == {state: {C} if state == "proposed" else set() for state in assignments}
+
+
+def test_the_pool_is_for_administrators_and_regional_managers(world):
+    assert who_may("coordinators.view_pool", world["users"], None) == {
+        A,
+        M,
+        "other_regional_manager",
+    }
