@@ -1,3 +1,4 @@
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -148,6 +149,9 @@ def _keep_login_records():
 _keep_login_records()
 
 
+SEARCH_LENGTH = 200
+
+
 def is_possible_id(model, value):
     """Whether ``value`` (text from a form) can be the primary key of a ``model`` row.
 
@@ -165,9 +169,28 @@ def is_possible_id(model, value):
     return low is None or low <= value <= high
 
 
+class _CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of many rows that refuses ids the database cannot hold (a tampered
+    form): SQLite overflows on them inside the query."""
+
+    def _check_values(self, value):
+        if not all(is_possible_id(self.queryset.model, pk) for pk in value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super()._check_values(value)
+
+
 class _CheckedActionsMixin:
-    """An action on the rows ticked in a list first checks that they are ids: a
-    tampered row id broke every list of the management site."""
+    """Tampered input in the management site is refused, not a server error: an
+    action on the rows ticked in a list first checks that they are ids, a search is
+    cut to a length SQLite can match (a LIKE pattern over 50,000 bytes fails), and a
+    choice of many rows checks its ids."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term[:SEARCH_LENGTH])
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", _CheckedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def response_action(self, request, queryset, **options):
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME)

@@ -31,7 +31,8 @@ class PlausibleDateFilter(django_filters.DateFilter):
 
 
 class WorkQueueFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    # Bounded: SQLite refuses a LIKE pattern over 50,000 bytes (a server error).
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
     # The options are filled in per user (see __init__); a value outside them is
     # not valid and so not applied.
     region = django_filters.ChoiceFilter(label=_("Region"), empty_label=_("All regions"))

@@ -198,3 +198,27 @@ def test_a_huge_row_count_on_the_referral_form_is_a_dutch_error(client, referrer
     html = response.content.decode()
     assert "Vul hier maximaal 60 rijen in." in html
     assert html.count('name="network-') < 5 * 61
+
+
+def test_an_overlong_search_in_the_case_list_is_dropped(client, regional_manager):
+    # SQLite refuses a LIKE pattern over 50,000 bytes: it was a server error.
+    client.force_login(regional_manager)
+    response = client.get(reverse("referrals:list"), {"q": "A" * 60_000})
+    assert response.status_code == 200
+    assert "q" in response.context["form"].errors
+
+
+def test_an_overlong_search_in_a_management_list_is_cut(client, admin_user):
+    # SQLite refuses a LIKE pattern over 50,000 bytes: it was a server error.
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:ekc_user_changelist"), {"q": "A" * 60_000})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999", "abc", "-1"])
+def test_a_tampered_id_in_a_choice_of_many_is_a_field_error(client, admin_user, pk):
+    # Above 2**63 SQLite overflowed inside the query: it was a server error.
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:auth_group_add"), {"name": "Team", "permissions": pk})
+    assert response.status_code == 200
+    assert "permissions" in response.context["adminform"].form.errors
