@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coordinators.models import Assignment, ConflictOfInterest, Coordinator, Leave
 from referrals.lifecycle import COORDINATOR_ACTIVE, CURRENT_ASSIGNMENT, AssignmentStatus
@@ -130,5 +131,13 @@ def _reasons(candidate, family_languages):
     if candidate.days_since_last is None:
         reasons.append(_("no case yet"))
     else:
-        reasons.append(_("last case %(days)s days ago") % {"days": candidate.days_since_last})
+        reasons.append(_last_case(candidate.days_since_last))
     return reasons
+
+
+def _last_case(days):
+    if days == 0:
+        return _("last case today")
+    return ngettext("last case %(days)s day ago", "last case %(days)s days ago", days) % {
+        "days": days
+    }

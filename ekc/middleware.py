@@ -2,6 +2,7 @@ from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.urls import get_resolver
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
@@ -79,3 +80,21 @@ class RejectNullCharactersMiddleware:
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in query.lists()
         )
+
+
+class PlainNotFoundMiddleware:
+    """Under DEBUG, the site's own Dutch 404 page instead of Django's technical one.
+
+    Django shows its technical page (every URL pattern, in English) for any 404 while
+    DEBUG is on, and no setting turns that off. This middleware, installed only with
+    DEBUG and without DEBUG_TECHNICAL_404, answers such a 404 with the root URLconf's
+    handler404, as production does."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and response.get("Content-Type", "").startswith("text/html"):
+            return get_resolver().resolve_error_handler(404)(request, exception=None)
+        return response

@@ -78,6 +78,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# With DEBUG on, Django answers an unknown address with its technical page that lists
+# every URL pattern; the demo shows the Dutch 404 page unless a developer asks for it.
+DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
+if DEBUG and not DEBUG_TECHNICAL_404:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "ekc.middleware.PlainNotFoundMiddleware"
+    )
+
 # N+1 detection (django-zeal, a test tool): the test suite switches it on, so a
 # related object loaded lazily inside a loop fails the test that reaches it.
 if env.bool("DETECT_N_PLUS_ONE", default=False):
@@ -112,6 +120,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shell.context_processors.navigation",
             ],
+            # Numbers, amounts and dates in the active language on every page
+            # (|number, |percent, |amount, |day, |moment; see ekc/formatting.py).
+            "builtins": ["ekc.templatetags.formatting"],
         },
     },
 ]
@@ -241,6 +252,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Background tasks (Django 6's tasks framework): the database backend and its worker
 # (`manage.py db_worker`, started by `make run`; its own process in production).
+# Where users report accessibility problems (the accessibility statement names it).
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # The research dashboard recomputes a selection's figures at most this often.
 DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=5)
 

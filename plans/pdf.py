@@ -39,4 +39,5 @@ def render_plan_pdf(plan):
     # the app should start without it (README: "PDFs").
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf()
+    # Tagged (PDF/UA-1) with the page's language, so a screen reader can follow it.
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

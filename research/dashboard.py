@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference
+from ekc import formatting
 from ekc.db_routers import research_reads
 from ekc.models import OrganizationType
 from plans.models import ACCEPTED_DECISIONS, Agreement, FamilyPlan, LifeDomain, OutcomeCode
@@ -199,7 +200,7 @@ def figures(filters):
         ],
         "quarters": [
             (
-                f"{row['quarter'].year} K{(row['quarter'].month - 1) // 3 + 1}",
+                formatting.day(row["quarter"], "QQQ y"),
                 row["referrals"],
                 row["conferences"],
             )
@@ -239,7 +240,7 @@ def chart_images(data):
                     [v for _s, v in steps],
                     title=_("From referral to accepted plan"),
                 ),
-                "alt": ", ".join(f"{s}: {v}" for s, v in steps),
+                "alt": ", ".join(f"{s}: {formatting.number(v)}" for s, v in steps),
             }
         )
     if stats["grades"]:
@@ -254,7 +255,7 @@ def chart_images(data):
                 "title": _("Grades per respondent group"),
                 "svg": charts.grouped_bars(groups, series, title=_("Grades per respondent group")),
                 "alt": "; ".join(
-                    f"{g}: {', '.join(str(v[i]) for v in series.values())}"
+                    f"{g}: {', '.join(formatting.number(v[i]) for v in series.values())}"
                     for i, g in enumerate(groups)
                 ),
             }
@@ -272,7 +273,9 @@ def chart_images(data):
                     horizontal=True,
                     color=charts.GREEN,
                 ),
-                "alt": ", ".join(f"{k}: {v}" for k, v in zip(labels, values, strict=True)),
+                "alt": ", ".join(
+                    f"{k}: {formatting.number(v)}" for k, v in zip(labels, values, strict=True)
+                ),
             }
         )
     if stats["network_share"] is not None:
@@ -284,9 +287,9 @@ def chart_images(data):
                     [_("Network"), _("Professionals")],
                     [round(network * 100, 1), round((1 - network) * 100, 1)],
                     title=_("Carried by the network or asked of professionals (%)"),
-                    value_format="{:g}%",
+                    value_format=lambda value: formatting.percent(value / 100, 1),
                 ),
-                "alt": f"{_('Network')}: {network:.0%}",
+                "alt": f"{_('Network')}: {formatting.percent(network)}",
             }
         )
     if any(count for _label, count in data["days_buckets"]):
@@ -298,10 +301,30 @@ def chart_images(data):
                 "svg": charts.bar_chart(
                     labels, values, title=_("Days from referral to conference"), color=charts.ORANGE
                 ),
-                "alt": ", ".join(f"{k}: {v}" for k, v in zip(labels, values, strict=True)),
+                "alt": ", ".join(
+                    f"{k}: {formatting.number(v)}" for k, v in zip(labels, values, strict=True)
+                ),
             }
         )
-    if data["quarters"]:
+    if len(data["quarters"]) == 1:
+        # One quarter is no trend: two lone dots say less than a sentence.
+        quarter, referrals, held = data["quarters"][0]
+        images.append(
+            {
+                "title": _("Trend per quarter"),
+                "sentence": _(
+                    "All cases in this selection were referred in %(quarter)s: "
+                    "%(referrals)s referred, %(held)s with a conference. "
+                    "A trend needs two quarters or more."
+                )
+                % {
+                    "quarter": quarter,
+                    "referrals": formatting.number(referrals),
+                    "held": formatting.number(held),
+                },
+            }
+        )
+    elif data["quarters"]:
         labels = [q for q, _r, _c in data["quarters"]]
         images.append(
             {
@@ -314,9 +337,13 @@ def chart_images(data):
                     },
                     title=_("Trend per quarter"),
                 ),
-                "alt": "; ".join(f"{q}: {r} / {c}" for q, r, c in data["quarters"]),
+                "alt": "; ".join(
+                    f"{q}: {formatting.number(r)} / {formatting.number(c)}"
+                    for q, r, c in data["quarters"]
+                ),
             }
         )
     for image in images:
-        image["uri"] = charts.data_uri(image.pop("svg"))
+        if "svg" in image:
+            image["uri"] = charts.data_uri(image.pop("svg"))
     return images

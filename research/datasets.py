@@ -46,6 +46,28 @@ CASE_COLUMNS = [
     *[(f"outcome_{code}", label) for code, label in OutcomeCode.choices],
 ]
 
+# Counts and durations: whole numbers on a scale. Everything else is a code (nominal),
+# and the one date is an SPSS date. Read by researchers in SPSS or PSPP.
+SCALE_COLUMNS = {
+    "main_persons",
+    "children",
+    "days_to_conference",
+    "family_present",
+    "professionals_present",
+    "stayed_away",
+    "excluded",
+    "duration_minutes",
+    "follow_up_conferences",
+    "agreements",
+    "network_agreements",
+    "life_domains",
+    "agreements_done",
+    "responses",
+}
+DATE_COLUMNS = {"referred_on"}
+# dd.mm.yyyy, as Dutch researchers write dates.
+SAV_DATE_FORMAT = "EDATE10"
+
 VALUE_LABELS = {
     "organization_type": OrganizationType,
     "occasion": Occasion,
@@ -67,7 +89,7 @@ def case_rows(filters):
             "region": record["region"],
             "organization_type": record["organization"]["type"],
             "occasion": record["occasion"],
-            "referred_on": record["referred_on"],
+            "referred_on": datetime.date.fromisoformat(record["referred_on"]),
             "main_persons": len(record["main_persons"]),
             "children": sum(1 for p in record["main_persons"] if p["is_child"]),
             "stopped": int(bool(record["stop_reason"])),
@@ -141,12 +163,15 @@ def to_xlsx(rows, columns, title):
 
 
 def to_sav(rows):
-    """SPSS .sav with variable labels and value labels (pyreadstat)."""
+    """SPSS .sav with variable labels and value labels (pyreadstat); dates as SPSS
+    dates, counts and durations as whole numbers on the scale level, codes nominal."""
     import pandas as pd
     import pyreadstat
 
     columns = [name for name, _label in CASE_COLUMNS]
     frame = pd.DataFrame(list(rows), columns=columns)
+    for column in DATE_COLUMNS:
+        frame[column] = pd.to_datetime(frame[column])
     value_labels = {}
     for column, choices in VALUE_LABELS.items():
         # Store codes as numbers with labels, the way SPSS users expect.
@@ -157,9 +182,29 @@ def to_sav(rows):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cases.sav"
         pyreadstat.write_sav(
-            frame, str(path), column_labels=labels, variable_value_labels=value_labels
+            frame,
+            str(path),
+            column_labels=labels,
+            variable_value_labels=value_labels,
+            variable_format={
+                **{column: "F8.0" for column in SCALE_COLUMNS | _codes_and_flags(frame)},
+                **{column: SAV_DATE_FORMAT for column in DATE_COLUMNS},
+            },
+            variable_measure={
+                column: "scale" if column in SCALE_COLUMNS | DATE_COLUMNS else "nominal"
+                for column in columns
+            },
         )
         return path.read_bytes()
+
+
+def _codes_and_flags(frame):
+    """The numeric columns that are codes or 0/1 flags: written without decimals."""
+    return {
+        column
+        for column in frame.columns
+        if column not in SCALE_COLUMNS | DATE_COLUMNS and frame[column].dtype.kind in "if"
+    }
 
 
 def aggregate_rows(stats):

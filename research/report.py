@@ -67,7 +67,8 @@ def render_report_pdf(filters, progress=lambda percent: None):
     )
     from weasyprint import HTML  # needs the system's Pango (see README)
 
-    pdf = HTML(string=html).write_pdf()
+    # Tagged (PDF/UA-1) with the page's language, so a screen reader can follow it.
+    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     progress(100)
     return pdf
 

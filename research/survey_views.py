@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from conferences.models import ConferenceStatus
@@ -93,7 +94,11 @@ def survey_admin(request, pk):
         except TransitionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("%(n)s invitations made.") % {"n": len(created)})
+            messages.success(
+                request,
+                ngettext("%(n)s invitation made.", "%(n)s invitations made.", len(created))
+                % {"n": len(created)},
+            )
             return redirect("research:survey_admin", pk=pk)
     invitations = list(referral.survey_invitations.order_by("created_at", "pk"))
     log_access(request, referral, AccessAction.VIEW, detail={"page": "surveys"})

@@ -53,6 +53,7 @@ urlpatterns = [
     # The language choice is offered on the login page too.
     path("taal/", login_not_required(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("aanmeldingen/", include("referrals.urls")),
     path("", include("coordinators.urls")),
     path("", include("conferences.urls")),

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -24,6 +26,19 @@ def home(request):
             "work": work,
             "today": timezone.localdate(),
         },
+    )
+
+
+@login_not_required
+@require_GET
+def accessibility(request):
+    """The accessibility statement, public as Dutch public bodies must publish it.
+    Long prose: one template per language instead of a translated string per line."""
+    language = "en" if get_language() == "en" else "nl"
+    return render(
+        request,
+        f"shell/accessibility_{language}.html",
+        {"contact": settings.ACCESSIBILITY_CONTACT_EMAIL},
     )
 
 

@@ -83,6 +83,7 @@ NO_PERSONAL_DATA = {
     "password_reset_complete",
     "set_language",
     "healthz",
+    "accessibility",
     "referrals:create",  # an empty form
     "referrals:non_offers",  # counts and motivations without names
     "referrals:non_offer_create",

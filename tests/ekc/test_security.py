@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 
 import ekc.settings as project_settings
@@ -51,6 +52,55 @@ def test_404_page_is_dutch_and_plain(client, regional_manager):
     html = response.content.decode()
     assert "Pagina niet gevonden" in html
     assert "Traceback" not in html
+
+
+def _debug_middleware(technical):
+    """The middleware list ekc/settings.py builds with DEBUG on."""
+    plain = "ekc.middleware.PlainNotFoundMiddleware"
+    middleware = [m for m in settings.MIDDLEWARE if m != plain]
+    if not technical:
+        middleware.insert(middleware.index("axes.middleware.AxesMiddleware"), plain)
+    return middleware
+
+
+def test_debug_mode_shows_the_dutch_404_page_not_the_url_list(client, regional_manager):
+    client.force_login(regional_manager)
+    with override_settings(DEBUG=True, MIDDLEWARE=_debug_middleware(technical=False)):
+        for address in ("/bestaat-niet/", reverse("referrals:detail", args=[999999])):
+            response = client.get(address)
+            assert response.status_code == 404
+            html = response.content.decode()
+            assert "Pagina niet gevonden" in html
+            assert "URLconf" not in html
+
+
+def test_debug_technical_404_setting_keeps_the_url_list_for_developers(client, regional_manager):
+    client.force_login(regional_manager)
+    with override_settings(DEBUG=True, MIDDLEWARE=_debug_middleware(technical=True)):
+        response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "URLconf" in response.content.decode()
+
+
+def test_debug_settings_install_the_plain_404_unless_the_technical_page_is_asked():
+    code = "from django.conf import settings; print('PlainNotFound' in str(settings.MIDDLEWARE))"
+    base = {"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "ekc.settings"}
+    plain = _python(code, env=base)
+    technical = _python(code, env={**base, "DEBUG_TECHNICAL_404": "true"})
+    assert (plain.stdout.strip(), technical.stdout.strip()) == ("True", "False")
+
+
+def _python(code, env):
+    clean = {k: v for k, v in os.environ.items() if k not in PROD_KEYS}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
 
 
 def test_403_page_is_dutch(client, regional_manager):

@@ -22,6 +22,7 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",
     "healthz",
+    "accessibility",
     "research:survey_code",
 }
 # Personal token links (surveys): public, but a made-up token gives 404.

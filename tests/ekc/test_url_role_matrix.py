@@ -39,6 +39,7 @@ NOT_CASE_PAGES = {
     "profile",
     "ping",
     "healthz",
+    "accessibility",
     "logout",
     "set_language",
     "login",

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import json
 
@@ -110,3 +111,27 @@ def test_an_aggregate_export_names_no_case(client, researcher):
 def test_unknown_format_is_404(client, researcher):
     client.force_login(researcher)
     assert client.get(url("cases", "exe")).status_code == 404
+
+
+def test_case_level_sav_has_spss_dates_scale_counts_and_nominal_codes(client, researcher, tmp_path):
+    client.force_login(researcher)
+    path = tmp_path / "cases.sav"
+    path.write_bytes(client.get(url("cases", "sav")).content)
+    frame, meta = pyreadstat.read_sav(str(path))
+    formats, levels = meta.original_variable_types, meta.variable_measure
+    assert formats["referred_on"] == "EDATE10"
+    assert isinstance(frame["referred_on"].dropna().iloc[0], datetime.date)
+    for count in ("main_persons", "days_to_conference", "duration_minutes", "agreements"):
+        assert (formats[count], levels[count]) == ("F8.0", "scale"), count
+    for code in ("occasion", "stop_reason", "decision", "region", "conference", "pseudonym"):
+        assert levels[code] == "nominal", code
+    assert formats["occasion"] == "F8.0" and formats["region"].startswith("A")
+
+
+def test_case_level_xlsx_holds_dates_as_date_cells(client, researcher):
+    client.force_login(researcher)
+    response = client.get(url("cases", "xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("referred_on") + 1)
+    assert cell.is_date and isinstance(cell.value, datetime.datetime)

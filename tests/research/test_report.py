@@ -84,3 +84,21 @@ def test_report_query_count_is_the_same_for_small_and_large_cohorts(django_asser
     )
     with django_assert_num_queries(22):
         render_report_pdf(filters)
+
+
+def test_a_zero_is_a_figure_and_the_dash_means_nothing_to_compute(monkeypatch):
+    from research import report
+
+    real = report.figures
+
+    def with_same_day_conferences(filters):
+        data = real(filters)
+        data["stats"]["days_to_conference"] = {"mean": 0.0, "median": 0.0}
+        data["stats"]["professionals"] = {"mean": None}
+        return data
+
+    load(FIXTURE)
+    monkeypatch.setattr(report, "figures", with_same_day_conferences)
+    text = pdf_text(render_report_pdf(Filters()))
+    assert "Dagen van aanmelding tot conferentie (gemiddeld / mediaan) 0,0 / 0,0" in text
+    assert re.search(r"Aanwezige professionals \(gemiddeld\) –", text)

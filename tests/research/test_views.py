@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -169,7 +170,8 @@ def test_first_visit_says_the_figures_are_being_computed(client, researcher, mon
     response = client.get(reverse("research:dashboard"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "worden berekend" in html and 'http-equiv="refresh"' in html
+    assert "worden berekend" in html and 'http-equiv="refresh"' not in html
+    assert 'aria-live="polite"' in html and ">Vernieuwen</a>" in html
     assert len(tasks.queued) == 1
     client.get(reverse("research:dashboard"))
     assert len(tasks.queued) == 1  # already queued: not again
@@ -178,7 +180,7 @@ def test_first_visit_says_the_figures_are_being_computed(client, researcher, mon
     dashboard.refresh_dashboard.call(tasks.queued[0])
     response = client.get(reverse("research:dashboard"))
     assert response.context["s"]["referrals"] == 6
-    assert 'http-equiv="refresh"' not in response.content.decode()
+    assert "data-figures-pending" not in response.content.decode()
 
 
 def visit_after_a_change(client, researcher, regional_manager, organization, monkeypatch):
@@ -219,3 +221,17 @@ def test_figures_are_recomputed_at_most_every_few_minutes(
     DashboardSnapshot.objects.update(computed_at=F("computed_at") - timedelta(minutes=6))
     client.get(reverse("research:dashboard"))
     assert tasks.queued
+
+
+def test_one_quarter_gives_a_sentence_not_a_chart_and_charts_speak_dutch(researcher):
+    from research.dashboard import chart_images, figures
+    from research.stats import Filters
+
+    load(FIXTURE)
+    data = figures(Filters())
+    data["quarters"] = data["quarters"][:1]
+    charts = chart_images(data)
+    (trend,) = [chart for chart in charts if "sentence" in chart]
+    assert "uri" not in trend and "twee kwartalen" in trend["sentence"]
+    alts = " ".join(chart["alt"] for chart in charts if "uri" in chart)
+    assert re.search(r"\d,\d", alts) and not re.search(r"\d\.\d", alts)
