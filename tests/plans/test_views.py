@@ -236,3 +236,14 @@ def test_manager_sees_waiting_help_requests(
     )
     client.force_login(referrer)
     assert client.get(reverse("plans:waiting_help")).status_code == 403
+
+
+def test_a_decision_on_the_conference_day_says_so_in_words(client, plan, referrer):
+    # It read "0 dagen na de conferentie".
+    services.plan_decide(plan=plan, actor=referrer, decision="accepted")
+    plan.refresh_from_db()
+    assert services.days_from_conference_to_decision(plan) == 0
+    client.force_login(referrer)
+    html = client.get(reverse("plans:plan", args=[plan.referral_id])).content.decode()
+    assert "op de dag van de conferentie" in html
+    assert "0 dagen" not in html
