@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "conferences",
     "plans",
     "research",
+    # Retention, destruction and the family's rights over every app's data.
+    "privacy",
     # On top: gathers every app (root URLs, home pages, interchange, demo data).
     "shell",
 ]

@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("conferences.urls")),
     path("", include("plans.urls")),
     path("", include("research.urls")),
+    path("privacy/", include("privacy.urls")),
     path("import/registraties/", import_views.import_registrations, name="import_registrations"),
     path("beheer/", admin.site.urls),
 ]

@@ -22,7 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 
-ORDER = ["ekc", "referrals", "coordinators", "conferences", "plans", "research", "shell"]
+ORDER = ["ekc", "referrals", "coordinators", "conferences", "plans", "research", "privacy", "shell"]
 ROOT = Path(__file__).resolve().parent.parent
 EXEMPT = {Path("ekc/settings.py")}
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    """The law's side of a file: retention and destruction, legal holds, and the
+    family's rights (access, erasure, correction). Sits above every app whose data
+    it keeps or destroys."""
+
+    name = "privacy"
+    verbose_name = _("Privacy")
