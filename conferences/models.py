@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ekc.languages import language_name
 from ekc.lifecycle import Lifecycle
 from referrals.models import NetworkMember, Referral, Relation
 
@@ -123,6 +124,10 @@ class Conference(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Optimistic locking for edits: a save with a stale version is refused (ekc/editing.py).
     version = models.PositiveIntegerField(default=1)
+
+    @property
+    def language_names(self):
+        return [language_name(code) for code in self.languages]
 
     class Meta:
         ordering = ["starts_at", "pk"]

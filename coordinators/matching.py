@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coordinators.models import Assignment, ConflictOfInterest, Coordinator, Leave
+from ekc.languages import language_name
 from referrals.lifecycle import COORDINATOR_ACTIVE, CURRENT_ASSIGNMENT, AssignmentStatus
 
 # How long without an assignment counts as "fully rested" for the fairness term.
@@ -34,6 +35,15 @@ class Candidate:
     experienced: bool
     days_since_last: int | None
     reasons: list = field(default_factory=list)
+    family_languages: list = field(default_factory=list)
+
+    @property
+    def display_reasons(self):
+        """The reasons for a page: languages by name ("spreekt Turks"), not by code.
+
+        ``reasons`` keeps the codes, as the interchange contract's matching output does.
+        """
+        return _reasons(self, self.family_languages, name=language_name)
 
     def as_json(self):
         return {"coordinator": self.coordinator.code, "score": self.score, "reasons": self.reasons}
@@ -99,6 +109,7 @@ def rank_coordinators(referral, on_date=None):
             experienced=experienced,
             days_since_last=days,
         )
+        candidate.family_languages = family_languages
         candidate.reasons = _reasons(candidate, family_languages)
         candidates.append((bool(speaks), other, candidate))
     candidates.sort(key=lambda item: (not item[0], -item[1], item[2].coordinator.code))
@@ -116,10 +127,12 @@ def _days_since(moment, on_date):
     return max((on_date - timezone.localdate(moment)).days, 0)
 
 
-def _reasons(candidate, family_languages):
+def _reasons(candidate, family_languages, name=str):
+    """Why a candidate ranks where they do; ``name`` shows a language (its code by default)."""
     reasons = []
     if candidate.speaks:
-        reasons.append(_("speaks %(languages)s") % {"languages": ", ".join(candidate.speaks)})
+        languages = ", ".join(name(code) for code in candidate.speaks)
+        reasons.append(_("speaks %(languages)s") % {"languages": languages})
     elif family_languages:
         reasons.append(_("speaks none of the family's languages"))
     reasons.append(

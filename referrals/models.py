@@ -327,6 +327,10 @@ class NetworkMember(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def language_name(self):
+        return language_name(self.language) if self.language else ""
+
 
 class Consent(models.Model):
     """The family's consent: no coordinator is proposed without it."""
