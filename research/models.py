@@ -214,7 +214,7 @@ class DashboardSnapshot(models.Model):
     filters = models.JSONField(default=dict)
     language = models.CharField(max_length=10)
     version = models.CharField(max_length=64, blank=True)  # fingerprint of the data used
-    payload = models.BinaryField(null=True)  # pickled (figures, charts), made by us only
+    payload = models.JSONField(null=True)  # [figures, charts] as plain JSON
     computed_at = models.DateTimeField(null=True)
     requested_at = models.DateTimeField(null=True)  # a refresh is queued or running
 
