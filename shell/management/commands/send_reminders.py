@@ -11,7 +11,8 @@ from research.surveys import send_survey_reminders
 class Command(BaseCommand):
     help = (
         "Send the daily reminders: quiet preparations, late conferences, evaluations in "
-        "a week; clears spent survey e-mail addresses. Run it daily (cron or a timer); running it twice sends nothing twice."
+        "a week; clears spent survey e-mail addresses. Run it daily (cron or a timer); "
+        "running it twice sends nothing twice."
     )
 
     def handle(self, *args, **options):
