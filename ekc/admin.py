@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ekc.accounts import notify_email_changed
 from ekc.models import Organization, Region, User
@@ -83,6 +84,7 @@ class UserAdmin(DjangoUserAdmin):
     ]
     search_fields = ["email", "first_name", "last_name"]
     filter_horizontal = ["regions"]
+    actions = ["deactivate"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "phone"]}),
@@ -105,6 +107,25 @@ class UserAdmin(DjangoUserAdmin):
         (_("Where"), {"fields": ["regions", "organization"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def has_delete_permission(self, request, obj=None):
+        # Users are deactivated, never deleted: the logs keep who did what (NEN 7513),
+        # and on PostgreSQL they refuse the change deleting a user would make.
+        return False
+
+    @admin.action(description=_("Deactivate the selected users (they can no longer log in)"))
+    def deactivate(self, request, queryset):
+        count = 0
+        for user in queryset.filter(is_active=True):
+            user.is_active = False
+            user.save(update_fields=["is_active"])  # one by one: the history records each
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

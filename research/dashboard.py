@@ -4,7 +4,6 @@
 import dataclasses
 import datetime
 import hashlib
-import pickle
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
@@ -79,7 +78,7 @@ def snapshot_for(filters):
         snapshot.is_current = snapshot.payload is not None and snapshot.requested_at is None
     if snapshot.payload is None:
         return snapshot, None, None
-    data, charts = pickle.loads(snapshot.payload)
+    data, charts = snapshot.payload
     return snapshot, data, charts
 
 
@@ -103,14 +102,14 @@ def _claim_refresh(snapshot):
 
 
 def _plain(value):
-    """Translated labels as plain text (in the snapshot's language): unpickling a lazy
-    translation builds a class each time, which made every page view slow."""
+    """The figures as plain JSON values, translated labels as text in the snapshot's
+    language. Stored as JSON, never pickle: reading a column must not run code."""
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, dict):
         return {_plain(key): _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(_plain(item) for item in value)
+        return [_plain(item) for item in value]
     return value
 
 
@@ -122,7 +121,7 @@ def refresh_dashboard(snapshot_id):
         # The version first: a change during the computation triggers another refresh.
         version = current_version()
         data = figures(filters_from_json(snapshot.filters))
-        payload = pickle.dumps(_plain((data, chart_images(data))))
+        payload = _plain([data, chart_images(data)])
     now = timezone.now()
     DashboardSnapshot.objects.filter(pk=snapshot_id).update(
         payload=payload, version=version, computed_at=now, requested_at=None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Attendance, ConferenceKind
 from ekc.models import OrganizationType
+from ekc.spreadsheets import neutral_row, xlsx_cell
 from plans.models import AgreementStatus, CarriedBy, Decision, OutcomeCode
 from referrals.models import Occasion, StopReason
 from research.export import export_records
@@ -145,7 +146,7 @@ def to_csv(rows, columns):
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(neutral_row(row))
     return buffer.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 with a BOM correctly
 
 
@@ -156,7 +157,7 @@ def to_xlsx(rows, columns, title):
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(columns)
     for row in rows:
-        sheet.append([row.get(column) for column in columns])
+        sheet.append([xlsx_cell(sheet, row.get(column)) for column in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -30,5 +30,7 @@ def estimate(stats):
         "conference_unit": cost_unit.euros if cost_unit else 0,
         "cost": cost,
         "net": savings - cost,
-        "assumptions": assumptions,
+        "assumptions": [
+            {"label": a.label, "euros": a.euros, "source": a.source} for a in assumptions
+        ],
     }

@@ -56,7 +56,10 @@ class SurveyInvitation(models.Model):
         Conference, on_delete=models.CASCADE, related_name="survey_invitations"
     )
     respondent = models.CharField(_("respondent"), max_length=16, choices=Respondent.choices)
+    # Kept only while the link can be used (for the reminder): cleared once the
+    # questionnaire is answered or the link has expired.
     email = models.EmailField(_("email"), blank=True)
+    by_email = models.BooleanField(_("sent by email"), default=False)
     token = models.CharField(max_length=64, unique=True, default=new_token)
     short_code = models.CharField(max_length=12, unique=True, default=new_short_code)
     created_by = models.ForeignKey(
@@ -77,6 +80,16 @@ class SurveyInvitation(models.Model):
     @property
     def is_expired(self):
         return timezone.now() >= self.expires_at
+
+    @classmethod
+    def forget_spent_addresses(cls, now=None):
+        """Clear the e-mail addresses of answered and expired links; returns how many."""
+        now = now or timezone.now()
+        return (
+            cls.objects.filter(models.Q(used_at__isnull=False) | models.Q(expires_at__lte=now))
+            .exclude(email="")
+            .update(email="")
+        )
 
 
 class SurveyResponse(models.Model):
@@ -214,7 +227,7 @@ class DashboardSnapshot(models.Model):
     filters = models.JSONField(default=dict)
     language = models.CharField(max_length=10)
     version = models.CharField(max_length=64, blank=True)  # fingerprint of the data used
-    payload = models.BinaryField(null=True)  # pickled (figures, charts), made by us only
+    payload = models.JSONField(null=True)  # [figures, charts] as plain JSON
     computed_at = models.DateTimeField(null=True)
     requested_at = models.DateTimeField(null=True)  # a refresh is queued or running
 

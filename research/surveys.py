@@ -67,6 +67,7 @@ def invitations_create(*, conference, actor, respondent, emails=(), printed=0):
             conference=conference,
             respondent=respondent,
             email=email,
+            by_email=bool(email),
             created_by=actor,
             expires_at=expires,
         )
@@ -114,7 +115,8 @@ def response_submit(*, token, answers):
         **{name: answers.get(name) for name in ANSWER_FIELDS if name in answers},
     )
     invitation.used_at = timezone.now()
-    invitation.save(update_fields=["used_at"])
+    invitation.email = ""  # no longer needed: no reminder follows an answer
+    invitation.save(update_fields=["used_at", "email"])
     return response
 
 

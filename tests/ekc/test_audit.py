@@ -110,3 +110,34 @@ def test_log_entries_cannot_be_deleted_in_the_management_site(client, admin_user
     url = reverse("admin:auditlog_logentry_delete", args=[entry.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_users_are_deactivated_in_the_management_site_never_deleted(
+    client, admin_user, regional_manager
+):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    changelist = reverse("admin:ekc_user_changelist")
+    page = client.get(changelist).content.decode()
+    assert 'value="deactivate"' in page and 'value="delete_selected"' not in page
+    delete = reverse("admin:ekc_user_delete", args=[regional_manager.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [regional_manager.pk], "post": "yes"},
+    )
+    assert type(regional_manager).objects.filter(pk=regional_manager.pk).exists()
+
+    response = client.post(
+        changelist,
+        {"action": "deactivate", "_selected_action": [regional_manager.pk]},
+        follow=True,
+    )
+    assert "1 gebruiker gedeactiveerd." in response.content.decode()
+    regional_manager.refresh_from_db()
+    assert not regional_manager.is_active
+    history = LogEntry.objects.get_for_object(regional_manager).filter(
+        action=LogEntry.Action.UPDATE
+    )
+    assert history.get().changes_dict["is_active"] in (["True", "False"], [True, False])

@@ -68,7 +68,7 @@ def _sqlite_tests_begin_deferred(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="module")
 def source(django_db_setup, django_db_blocker, tmp_path_factory):
     """A case up to a submitted plan with its scan, a research report and a dashboard
-    snapshot (binary data), committed: most tables hold rows, and two folders of the
+    snapshot, committed: most tables hold rows, and two folders of the
     private media hold files. Yields the plan, the media folder and a backup of both."""
     media_root = tmp_path_factory.mktemp("private")
     storage = FileSystemStorage(location=media_root)
@@ -91,7 +91,7 @@ def source(django_db_setup, django_db_blocker, tmp_path_factory):
         report = ResearchReport.objects.create(requested_by=researcher, filters={"region": "1"})
         report.file = storage.save("reports/report.pdf", ContentFile(REPORT))
         report.save(update_fields=["file"])
-        DashboardSnapshot.objects.create(key="k" * 64, language="nl", payload=b"\x00\x01binary")
+        DashboardSnapshot.objects.create(key="k" * 64, language="nl", payload=[{"stats": {}}, []])
         archive = backup_create(
             tmp_path_factory.mktemp("backups"),
             connection=connection,

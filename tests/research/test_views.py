@@ -151,6 +151,34 @@ def test_dashboard_figures_are_stored_until_the_data_changes(
     assert DashboardSnapshot.objects.count() == 1  # one selection, one language
 
 
+def test_dashboard_snapshots_are_stored_as_json_never_pickle(client, researcher):
+    """Reading a stored snapshot must never run code: the column holds JSON text."""
+    import json
+    import pathlib
+
+    from django.db import connection
+
+    load(FIXTURE)
+    client.force_login(researcher)
+    client.get(reverse("research:dashboard"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT payload FROM {DashboardSnapshot._meta.db_table}")
+        (raw,) = cursor.fetchone()
+    data, charts = json.loads(raw) if isinstance(raw, str) else raw
+    assert data["stats"]["referrals"] == 6
+    assert data["mkba"]["assumptions"][0].keys() == {"label", "euros", "source"}
+    assert charts and {"title", "uri", "alt"} <= charts[0].keys()
+    # And no module of ours reads or writes pickle.
+    root = pathlib.Path(__file__).resolve().parents[2]
+    ours = [
+        path
+        for app in ("ekc", "referrals", "conferences", "plans", "coordinators", "research")
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts
+    ]
+    assert not [path for path in ours if "import pickle" in path.read_text()]
+
+
 class QueuedTasks:
     """Stands in for the refresh task when a worker (not the request) would run it."""
 
