@@ -125,10 +125,6 @@ class Conference(models.Model):
     # Optimistic locking for edits: a save with a stale version is refused (ekc/editing.py).
     version = models.PositiveIntegerField(default=1)
 
-    @property
-    def language_names(self):
-        return [language_name(code) for code in self.languages]
-
     class Meta:
         ordering = ["starts_at", "pk"]
         verbose_name = _("conference")
@@ -136,6 +132,10 @@ class Conference(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def language_names(self):
+        return [language_name(code) for code in self.languages]
 
     @property
     def is_held(self):

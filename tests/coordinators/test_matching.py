@@ -194,3 +194,14 @@ def test_ranking_500_coordinators_takes_a_fixed_number_of_queries(
     )
     with django_assert_num_queries(1):
         assert len(rank_coordinators(referral, on_date=timezone.localdate())) == 500
+
+
+def test_page_reasons_name_the_language_and_machine_reasons_keep_the_code(
+    regional_manager, organization, region
+):
+    referral = factories.registered(regional_manager, organization, languages=["tr"])
+    factories.coordinator(region, "C031", languages=["tr"])
+    (candidate,) = rank_coordinators(referral, on_date=TODAY)
+    assert "spreekt tr" in candidate.reasons  # INTERCHANGE.md matching output
+    assert "spreekt Turks" in candidate.display_reasons
+    assert candidate.as_json()["reasons"] == candidate.reasons

@@ -30,7 +30,9 @@ def test_manager_sees_ranking_and_proposes(client, regional_manager, organizatio
     client.force_login(regional_manager)
     page = client.get(reverse("coordinators:match", args=[referral.pk]))
     assert [c.coordinator.code for c in page.context["candidates"]] == ["C801", "C802"]
-    assert "spreekt tr" in page.content.decode()
+    # The page names the language; the matching JSON keeps the code (INTERCHANGE.md).
+    assert "spreekt Turks" in page.content.decode()
+    assert "spreekt tr" not in page.content.decode()
     url = reverse("coordinators:match", args=[referral.pk])
     client.post(url, {**hidden_fields(page, url, button="coordinator"), "coordinator": speaker.pk})
     assert Assignment.objects.get(referral=referral).coordinator == speaker
