@@ -9,7 +9,10 @@ class ConferencesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from conferences import models
+        from conferences import models, selectors, timeline  # noqa: F401 (registers sentences)
+        from referrals.selectors import register_list_column
+
+        register_list_column("conference_at", selectors.conference_at)
 
         auditlog.register(models.ContactMoment)
         # The place may be the family's home: hidden in the history (ekc/audit.py).

@@ -10,7 +10,11 @@ class PlansConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.db.models.signals import post_delete
 
-        from plans import models, scans
+        from plans import models, scans, selectors, timeline  # noqa: F401 (registers sentences)
+        from referrals.selectors import register_list_column
+
+        # Her case list puts the plans waiting for her decision first.
+        register_list_column("plan_awaits_user", selectors.plan_awaits_user, leads=True)
 
         # Housekeeping, no rule: a plan deleted, also along with its case or its
         # conference, leaves no scan behind once the deletion has committed.

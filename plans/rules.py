@@ -76,6 +76,16 @@ def evaluated_cases_q(user):
     return coordinated_cases_q(user, (AssignmentStatus.ACCEPTED,)) | regions_cases_q(user)
 
 
+def deciding_cases_q(user):
+    """A filter for the cases whose plans ``user`` decides on (``is_deciding_referrer``)."""
+    if not is_referrer(user) or user.organization_id is None:
+        return Q(pk__in=[])
+    own = Q(organization_id=user.organization_id)
+    if user.may_decide_organization_plans:
+        return own
+    return own & Q(referrer_id=user.pk)
+
+
 @rules.predicate
 def has_no_plan(user, referral):
     return not referral.plans.exists()

@@ -51,6 +51,7 @@ class WorkQueueFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, user):
         super().__init__(data, queryset=selectors.referrals_for(user))
+        self.user = user
         # Only a manager's own regions and their organisations can be chosen (every
         # region for an administrator, none for anyone else): a filter must not
         # tell anyone what exists elsewhere. The options are plain lists.
@@ -88,10 +89,10 @@ class WorkQueueFilter(django_filters.FilterSet):
     def qs(self):
         """The filtered cases in queue order. Ended cases leave the queue unless
         asked for by state."""
-        queue = super().qs
+        queue = selectors.with_list_columns(super().qs, self.user)
         if not self._applied("status"):
             queue = queue.exclude(status__in=ENDED)
-        return selectors.in_queue_order(queue)
+        return selectors.in_queue_order(queue, first=selectors.leading_columns())
 
 
 class NonOfferFilter(django_filters.FilterSet):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ekc.languages import language_name
 from ekc.models import Organization, Region
+from referrals import timeline
 from referrals.lifecycle import BEFORE_CONFERENCE, CaseStatus, Transition
 
 
@@ -390,9 +391,8 @@ class CaseEvent(models.Model):
 
     @property
     def label(self):
-        if self.is_transition:
-            return Transition(self.kind).label
-        return EVENT_LABELS.get(self.kind, self.kind)
+        """The event as one sentence for people (referrals/timeline.py)."""
+        return timeline.sentence(self)
 
     @property
     def explanation(self):
@@ -405,19 +405,6 @@ class CaseEvent(models.Model):
         elif self.kind == "coordinator_declined":
             reason = self.details.get("note", "")
         return reason
-
-
-# Events that record work on a case without changing its state.
-EVENT_LABELS = {
-    "created": _("created"),
-    "updated": _("details changed"),
-    "consent_recorded": _("consent recorded"),
-    "coordinator_proposed": _("coordinator proposed"),
-    "coordinator_declined": _("coordinator declined"),
-    "proposal_withdrawn": _("proposal withdrawn"),
-    "conflict_recorded": _("conflict of interest recorded"),
-    "imported": _("imported from an earlier register"),
-}
 
 
 class NonOffer(models.Model):

@@ -185,6 +185,14 @@ can_see_referral_lists = (
     is_administrator | is_regional_manager | is_referrer | is_liaison | is_coordinator
 )
 
+# The queue's warnings ("no coordinator after 2 working days") are the region's
+# work, not the referrer's; the organisation column only tells something to those
+# who see cases of several organisations.
+can_see_queue_warnings = is_administrator | is_regional_manager
+sees_several_organizations = is_administrator | is_regional_manager | is_coordinator
+
+rules.add_perm("referrals.see_queue_warnings", can_see_queue_warnings)
+rules.add_perm("referrals.see_organization_column", sees_several_organizations)
 rules.add_perm("referrals.view_referral", can_view_referral)
 rules.add_perm("referrals.manage_referral", can_manage_referral)
 rules.add_perm("referrals.add_referral", can_register_referrals)

@@ -3,7 +3,7 @@
 import datetime
 
 import holidays
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -103,14 +103,42 @@ def flags_for(referral, cutoffs):
     return flags
 
 
-def in_queue_order(referrals):
-    """The queue's order: by state (lifecycle order), longest waiting first."""
+# Columns of the case list that apps above referrals add: plans tells whether a
+# plan waits for this user's decision, conferences when the conference is. Each is
+# one annotation, so the list asks no query per row and referrals imports neither.
+_LIST_COLUMNS = {}
+_LEADING_COLUMNS = []
+
+
+def register_list_column(name, expression_for, leads=False):
+    """``expression_for(user)`` gives the annotation ``name`` of every listed case;
+    a boolean column that ``leads`` puts its true cases first in the queue."""
+    _LIST_COLUMNS[name] = expression_for
+    if leads and name not in _LEADING_COLUMNS:
+        _LEADING_COLUMNS.append(name)
+
+
+def leading_columns():
+    return list(_LEADING_COLUMNS)
+
+
+def with_list_columns(referrals, user):
+    return referrals.annotate(
+        **{name: expression_for(user) for name, expression_for in _LIST_COLUMNS.items()}
+    )
+
+
+def in_queue_order(referrals, first=()):
+    """The queue's order: by state (lifecycle order), longest waiting first; cases
+    with any of the boolean annotations ``first`` (e.g. a plan waiting for the
+    user's decision) before all others."""
     status_rank = Case(
         *[When(status=value, then=Value(rank)) for rank, value in enumerate(STATUS_ORDER)],
         output_field=IntegerField(),
     )
+    leading = [F(name).desc() for name in first]
     return referrals.annotate(status_rank=status_rank).order_by(
-        "status_rank", "status_changed_at", "pk"
+        *leading, "status_rank", "status_changed_at", "pk"
     )
 
 

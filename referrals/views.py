@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from ekc.audit import AccessAction, log_access, log_access_many
 from ekc.editing import StaleEdit, refuse_stale, submit_once
 from ekc.rules import allowed, is_region_staff, require
-from referrals import selectors, services
+from referrals import selectors, services, timeline
 from referrals.filters import WorkQueueFilter
 from referrals.forms import (
     ConsentForm,
@@ -40,11 +40,12 @@ def referral_list(request):
     )
     cases = selectors.in_order(queue, page.object_list)
     cutoffs = selectors.attention_cutoffs()
+    show_warnings = allowed("referrals.see_queue_warnings", user)
     now = timezone.now()
     rows = [
         {
             "referral": referral,
-            "flags": selectors.flags_for(referral, cutoffs),
+            "flags": selectors.flags_for(referral, cutoffs) if show_warnings else [],
             "waiting_days": (now - referral.status_changed_at).days,
         }
         for referral in cases
@@ -65,6 +66,8 @@ def referral_list(request):
             "rows": rows,
             "query": query.urlencode(),
             "show_filters": is_region_staff(user),
+            "show_warnings": show_warnings,
+            "show_organization": allowed("referrals.see_organization_column", user),
             "can_create": can_register_referrals(user),
         },
     )
@@ -198,7 +201,7 @@ def referral_detail(request, pk):
         "referrals/detail.html",
         {
             "referral": referral,
-            "events": referral.events.all(),
+            "timeline": timeline.entries(referral.events.all()),
             "consents": referral.consents.all(),
             "assignments": assignments,
             "current_assignment": current,

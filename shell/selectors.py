@@ -6,7 +6,7 @@ it may import them; no app imports the shell.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
 from coordinators.selectors import proposals_for
@@ -18,7 +18,7 @@ from ekc.rules import (
     is_region_staff,
     is_regional_manager,
 )
-from plans.selectors import due_evaluations
+from plans.selectors import due_evaluations, plans_awaiting_decision_of
 from referrals import selectors as referral_selectors
 from referrals.lifecycle import ENDED, CaseStatus
 from referrals.rules import coordinated_by_q
@@ -105,12 +105,20 @@ def home_work(user):
         )
     if is_coordinator(user) or is_region_staff(user):
         work["due_evaluations"] = list(due_evaluations(user))
+    if is_referrer(user):
+        work["awaiting_decision"] = list(
+            plans_awaiting_decision_of(user).select_related("referral").order_by("submitted_at")
+        )
     if is_referrer(user) or is_liaison(user):
+        org_cases = referral_selectors.with_list_columns(
+            referral_selectors.referrals_for(user).filter(organization_id=user.organization_id),
+            user,
+        )
         work["org_cases"] = list(
-            referral_selectors.referrals_for(user)
-            .filter(organization_id=user.organization_id)
-            .exclude(status__in=ENDED)
-            .order_by("-status_changed_at")[:10]
+            org_cases.exclude(status__in=ENDED).order_by(
+                *[F(name).desc() for name in referral_selectors.leading_columns()],
+                "-status_changed_at",
+            )[:10]
         )
     return work
 
@@ -119,5 +127,6 @@ def cases_on_home(work):
     """The cases the home page shows by name, for the access log."""
     cases = [assignment.referral for assignment in work.get("proposals", [])]
     cases += work.get("my_cases", []) + work.get("org_cases", [])
+    cases += [plan.referral for plan in work.get("awaiting_decision", [])]
     cases += [moment.plan.referral for moment in work.get("due_evaluations", [])]
     return cases

@@ -1,9 +1,11 @@
 """Pages of the management site that list related rows load no relation per row."""
 
+import html
 import re
 import uuid
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -71,4 +73,40 @@ def test_log_pages_of_the_management_site_are_dutch(client, admin_user, name):
     page = re.sub(r'(href|name|class|id|for)="[^"]*"', "", page)
     for english in ("Search ", "Filter by", "timestamp", "Attempt Time", "IP Address"):
         assert english not in page, english
+    assert "Filteren op" in page
+
+
+ENGLISH_ADMIN = re.compile(r"\b(Search|Filter by|Pagination|Logout|results?|Show all)\b")
+
+
+def _texts(page):
+    attributes = re.findall(r'\b(?:alt|title|aria-label|placeholder|value)="([^"]*)"', page)
+    page = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page)) + " " + " ".join(attributes)
+
+
+def test_the_management_site_speaks_dutch_throughout(
+    client, admin_user, regional_manager, organization, coordinator
+):
+    # "Search logboekvermeldingen", alt="Search" and "Filter by timestamp" were English.
+    factories.assigned(regional_manager, organization, coordinator.coordinator_profile)
+    client.force_login(admin_user)
+    found = {}
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        urls = [reverse("admin:{}_{}_changelist".format(*info))]
+        first = model._default_manager.first()
+        if first is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+        for url in urls:
+            response = client.get(url, headers={"accept-language": "nl"})
+            assert response.status_code == 200, url
+            english = {
+                m.group(0) for m in ENGLISH_ADMIN.finditer(_texts(response.content.decode()))
+            }
+            if english:
+                found[url] = english
+    assert found == {}
+    # The date bar of the history was among them.
+    page = client.get(reverse("admin:auditlog_logentry_changelist")).content.decode()
     assert "Filteren op" in page

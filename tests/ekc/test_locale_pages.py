@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from ekc.languages import OFFERED
 from ekc.models import User
 from plans.models import FamilyPlan
 from plans.pdf import render_plan_pdf
@@ -103,3 +104,70 @@ def test_dutch_pdfs_of_the_demo_have_no_english_dates_or_numbers(demo):
         plan = pdf_text(render_plan_pdf(FamilyPlan.objects.order_by("pk").first()))
     assert english_in(report) == []
     assert english_in(plan) == []
+
+
+# A code is what the program stores; a page shows its name or sentence instead.
+EVENT_CODE = re.compile(r"\b[A-Za-z]+_[a-z]+(?:_[a-z]+)*\b")
+LANGUAGE_CODE = [
+    re.compile(r"\bspreekt ([a-z]{2,3})\b"),
+    re.compile(r"\bTalen: ([a-z]{2,3})\b"),
+    re.compile(r"\bTalen: [^.\n]*?, ([a-z]{2,3})\b"),
+    re.compile(r"· ([a-z]{2,3})\b"),
+]
+
+
+def codes_in(text):
+    found = [("event code", m.group(0)) for m in EVENT_CODE.finditer(text)]
+    for pattern in LANGUAGE_CODE:
+        found += [
+            ("language code", m.group(0)) for m in pattern.finditer(text) if m.group(1) in OFFERED
+        ]
+    return found
+
+
+def _code_pages(client):
+    manager = User.objects.get(email="regiomanager@ekc.example")
+    client.force_login(manager)
+    cases = list(referrals_for(manager).order_by("pk"))
+    for referral in cases:
+        yield f"case {referral.pk}", client.get(reverse("referrals:detail", args=[referral.pk]))
+    for referral in [r for r in cases if r.status in ("registered",)][:3]:
+        yield (
+            f"ranking {referral.pk}",
+            client.get(reverse("coordinators:match", args=[referral.pk])),
+        )
+    prepared = [r for r in cases if r.status not in ("draft", "submitted", "registered")]
+    for referral in prepared[:6]:
+        page = client.get(reverse("conferences:preparation", args=[referral.pk]))
+        if page.status_code == 200:
+            yield f"network {referral.pk}", page
+    client.force_login(User.objects.get(email="onderzoeker@ekc.example"))
+    yield "dashboard", client.get(reverse("research:dashboard"))
+
+
+def test_dutch_pages_of_the_demo_show_no_event_or_language_codes(demo, client):
+    found = {}
+    names = set()
+    with translation.override("nl"):
+        for name, response in _code_pages(client):
+            assert response.status_code == 200, name
+            names.add(name.split()[0])
+            problems = codes_in(visible_text(response.content.decode()))
+            if problems:
+                found[name] = problems
+    # The demo has every kind of page this test reads.
+    assert names == {"case", "ranking", "network", "dashboard"}
+    assert found == {}, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Plan_submitted", "Network_added — Kees", "spreekt tr", "Talen: nl, tr", "oma · tr"],
+)
+def test_the_code_finder_finds_codes(text):
+    assert codes_in(text)
+
+
+@pytest.mark.parametrize("text", ["spreekt Turks", "Talen: Nederlands, Turks", "oma · 12-18"])
+def test_the_code_finder_passes_names(text):
+    assert codes_in(text) == []

@@ -1,0 +1,26 @@
+"""Sentences for the conference's events in the case timeline."""
+
+from django.utils.translation import gettext as _
+
+from referrals.timeline import day, describe
+
+
+@describe("follow_up_scheduled")
+def _follow_up_scheduled(details, count):
+    starts_at = day(details.get("starts_at"))
+    if starts_at:
+        return _("Follow-up conference scheduled for %(moment)s") % {"moment": starts_at}
+    return _("Follow-up conference scheduled")
+
+
+@describe("follow_up_held")
+def _follow_up_held(details, count):
+    return _("Follow-up conference held")
+
+
+@describe("conference_changed")
+def _changed(details, count):
+    starts_at = day(details.get("starts_at"))
+    if starts_at:
+        return _("Conference moved to %(moment)s") % {"moment": starts_at}
+    return _("Details of the conference changed")
