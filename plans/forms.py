@@ -127,6 +127,12 @@ class DecisionForm(GuardedFormMixin, forms.Form):
                 self.add_error("unmet_bound", _("Say which bound is not met."))
             if not cleaned.get("reason", "").strip():
                 self.add_error("reason", _("A reason is needed when you do not accept the plan."))
+        # What was typed for another decision (hidden once this one was chosen) is not kept.
+        if decision != Decision.ACCEPTED_WITH_CONDITIONS:
+            cleaned["conditions"] = ""
+        if decision != Decision.REJECTED:
+            cleaned["unmet_bound"] = ""
+            cleaned["reason"] = ""
         return cleaned
 
 

@@ -247,3 +247,30 @@ def test_a_decision_on_the_conference_day_says_so_in_words(client, plan, referre
     html = client.get(reverse("plans:plan", args=[plan.referral_id])).content.decode()
     assert "op de dag van de conferentie" in html
     assert "0 dagen" not in html
+
+
+def test_the_decision_form_keeps_only_what_belongs_to_the_chosen_decision(
+    client, plan, referrer
+):
+    # "Aan welk kader…" and "Reden" showed beside "Geaccepteerd met voorwaarden".
+    client.force_login(referrer)
+    page = client.get(reverse("plans:plan", args=[plan.referral_id]))
+    html = page.content.decode()
+    conditions = html.index('class="when-decision when-conditions"')
+    rejected = html.index('class="when-decision when-rejected"')
+    assert conditions < html.index('name="conditions"') < rejected
+    assert rejected < html.index('name="unmet_bound"') and rejected < html.index('name="reason"')
+    url = reverse("plans:decide", args=[plan.pk])
+    client.post(
+        url,
+        {
+            **hidden_fields(page, url),
+            "decision": "accepted_with_conditions",
+            "conditions": "Wekelijks contact met de voogd",
+            "unmet_bound": "safety",
+            "reason": "Typed before choosing another decision",
+        },
+    )
+    plan.refresh_from_db()
+    assert plan.decision.conditions == "Wekelijks contact met de voogd"
+    assert plan.decision.unmet_bound == "" and plan.decision.reason == ""
