@@ -344,9 +344,19 @@ def case_close(request, pk):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The case is closed."))
+            referral.refresh_from_db()
+            if "then_surveys" in request.POST and allowed(
+                "research.invite_to_surveys", request.user, referral
+            ):
+                return redirect("research:survey_admin", pk=pk)
         return redirect("referrals:detail", pk=pk)
     log_access(request, referral, AccessAction.VIEW, detail={"page": "close"})
-    return render(request, "plans/close.html", {"referral": referral, "form": form})
+    can_invite = allowed("research.invite_to_surveys", request.user, referral)
+    return render(
+        request,
+        "plans/close.html",
+        {"referral": referral, "form": form, "can_invite": can_invite},
+    )
 
 
 def waiting_help(request):

@@ -274,3 +274,37 @@ def test_the_decision_form_keeps_only_what_belongs_to_the_chosen_decision(
     plan.refresh_from_db()
     assert plan.decision.conditions == "Wekelijks contact met de voogd"
     assert plan.decision.unmet_bound == "" and plan.decision.reason == ""
+
+
+def test_closing_offers_the_surveys_and_goes_there_when_asked(
+    client, plan, referrer, regional_manager
+):
+    # A closed case offered no way to its surveys, so the family was never invited.
+    services.plan_decide(plan=plan, actor=referrer, decision="accepted")
+    client.force_login(regional_manager)
+    url = reverse("plans:close", args=[plan.referral_id])
+    page = client.get(url).content.decode()
+    assert "Afsluiten en vragenlijsten versturen" in page
+    response = client.post(url, {"outcomes": [], "then_surveys": "1"})
+    assert response.status_code == 302
+    assert response.url == reverse("research:survey_admin", args=[plan.referral_id])
+    plan.referral.refresh_from_db()
+    assert plan.referral.status == "closed"
+    assert client.get(response.url).status_code == 200
+
+
+def test_closing_without_the_surveys_returns_to_the_case(
+    client, plan, referrer, regional_manager
+):
+    services.plan_decide(plan=plan, actor=referrer, decision="accepted")
+    client.force_login(regional_manager)
+    response = client.post(reverse("plans:close", args=[plan.referral_id]), {"outcomes": []})
+    assert response.url == reverse("referrals:detail", args=[plan.referral_id])
+
+
+def test_the_held_conference_offers_the_surveys_on_the_preparation_page(
+    client, plan, coordinator
+):
+    client.force_login(coordinator)
+    page = client.get(reverse("conferences:preparation", args=[plan.referral_id]))
+    assert reverse("research:survey_admin", args=[plan.referral_id]) in page.content.decode()
