@@ -118,6 +118,9 @@ PLAN = [
 ]
 
 
+DEMO_COORDINATOR = "C001"
+
+
 def seed_cases():
     """Create the demo cases unless they exist; returns how many were made."""
     if Referral.objects.filter(created_by__email__endswith="@ekc.example").exists():
@@ -138,7 +141,7 @@ def seed_cases():
     made = 0
     index = 0
     for state, count in PLAN:
-        for _ in range(count):
+        for number in range(count):
             family, languages, town = FAMILIES[index % len(FAMILIES)]
             occasion = occasions[index % len(occasions)]
             referrer = referrers[index % len(referrers)]
@@ -154,13 +157,26 @@ def seed_cases():
                 languages,
                 town,
                 occasion,
+                # The demo coordinator's login shows every state: the first case of
+                # each state is hers when she is free for it.
+                demo_coordinator_first=number == 0,
             )
             made += 1
     return made
 
 
 def _make_case(
-    rng, state, manager, referrer, organization, coordinators, family, languages, town, occasion
+    rng,
+    state,
+    manager,
+    referrer,
+    organization,
+    coordinators,
+    family,
+    languages,
+    town,
+    occasion,
+    demo_coordinator_first=False,
 ):
     question, bounds = QUESTIONS[occasion]
     author = referrer if state in ("draft", "submitted", "returned") else manager
@@ -252,9 +268,10 @@ def _make_case(
         return _age(referral, rng.randint(2, 10))
     if not free:
         return _age(referral, rng.randint(1, 10))
-    assignment = assignment_propose(
-        referral=referral, coordinator=rng.choice(free[:3]), actor=manager
-    )
+    chosen = rng.choice(free[:3])
+    if demo_coordinator_first:
+        chosen = next((c for c in free if c.code == DEMO_COORDINATOR), chosen)
+    assignment = assignment_propose(referral=referral, coordinator=chosen, actor=manager)
     if state == "proposed":
         return _age(referral, rng.randint(0, 3))
     assignment_accept(assignment=assignment, actor=assignment.coordinator.user)
@@ -298,6 +315,10 @@ def _make_case(
             _survey_responses(rng, referral)
             if state_after_held != "held":
                 _plan(rng, referral, coordinator_user, manager, state_after_held, today)
+            elif demo_coordinator_first:
+                # One plan still being written down (its own random numbers, so the
+                # other cases stay as they were).
+                _plan(random.Random(7), referral, coordinator_user, manager, "plan_draft", today)
     return _age(referral, rng.randint(1, 10) if state != "preparing" else rng.randint(5, 30))
 
 
@@ -519,6 +540,8 @@ def _plan(rng, referral, coordinator_user, manager, state, today):
         agreements=agreements,
         evaluation_dates=[today + datetime.timedelta(days=rng.choice([5, 30, 42]))],
     )
+    if state == "plan_draft":
+        return
     plan = plan_services.plan_submit(plan=plan, actor=coordinator_user)
     if state == "plan_submitted":
         return

@@ -75,7 +75,7 @@ USERS = [
 
 # (code, email, first, last, regions, languages, max cases)
 COORDINATORS = [
-    ("C001", "coordinator@ekc.example", "Fatma", "Yilmaz", ["Overijssel"], ["nl", "tr"], 4),
+    ("C001", "coordinator@ekc.example", "Fatma", "Yilmaz", ["Overijssel"], ["nl", "tr"], 10),
     ("C002", "c.elamrani@ekc.example", "Ahmed", "El Amrani", ["Overijssel"], ["nl", "ar"], 3),
     (
         "C003",
