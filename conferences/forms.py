@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Attendance, ConferenceKind, ContactMethod, LocationType
-from ekc.editing import GuardedFormMixin
+from ekc.editing import OUT_OF_DATE, GuardedFormMixin
 from ekc.forms import PlausibleDateField, row_formset
 from ekc.languages import language_choices
 from referrals.forms import DATE_INPUT
@@ -77,11 +77,15 @@ class MemberForm(GuardedFormMixin, forms.ModelForm):
             "side": _("Only for a restorative conference (Echt Recht)."),
         }
 
-    def __init__(self, *args, restorative=False, **kwargs):
+    def __init__(self, *args, restorative=False, invitations_open=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", "—"), *language_choices()]
         if not restorative:
             del self.fields["side"]
+        if not invitations_open:
+            # After the conference, who came counts (the participants), not invitations.
+            del self.fields["invitation"]
+            del self.fields["exclusion_reason"]
 
     def clean(self):
         cleaned = super().clean()
@@ -93,8 +97,68 @@ class MemberForm(GuardedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class InvitationForm(GuardedFormMixin, forms.Form):
-    invitation = forms.ChoiceField(choices=Invitation.choices)
+class InvitationsForm(forms.Form):
+    """The invitations of the whole network list, saved with one button.
+
+    A row per member: the invitation and, hidden, the version the row was read at
+    (``ekc/editing.py``). A member not in the sent form (added since by someone
+    else) is left as is. Excluding someone needs a reason: that is their own form.
+    """
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for member in members:
+            self.fields[f"invitation_{member.pk}"] = forms.ChoiceField(
+                label=_("Invitation of %(name)s") % {"name": member.name},
+                choices=Invitation.choices,
+                initial=member.invitation,
+                required=False,
+            )
+            self.fields[f"version_{member.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                initial=member.version,
+                min_value=1,
+                max_value=2**31 - 1,
+                required=False,
+            )
+
+    def field_for(self, member):
+        return self[f"invitation_{member.pk}"]
+
+    def version_for(self, member):
+        return self[f"version_{member.pk}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        out_of_date = False
+        for member in self.members:
+            invitation = cleaned.get(f"invitation_{member.pk}")
+            version_name = f"version_{member.pk}"
+            if version_name in self.errors:
+                del self.errors[version_name]
+                out_of_date = True
+            elif invitation and cleaned.get(version_name) is None:
+                out_of_date = True
+            if invitation == Invitation.EXCLUDED and member.invitation != Invitation.EXCLUDED:
+                self.add_error(
+                    f"invitation_{member.pk}",
+                    _("To exclude someone, say why: open their name and exclude them there."),
+                )
+        if out_of_date:
+            self.add_error(None, OUT_OF_DATE)
+        return cleaned
+
+    def invitations(self):
+        """Member id -> (version read, invitation chosen), for the members sent."""
+        return {
+            member.pk: (
+                self.cleaned_data[f"version_{member.pk}"],
+                self.cleaned_data[f"invitation_{member.pk}"],
+            )
+            for member in self.members
+            if self.cleaned_data.get(f"invitation_{member.pk}")
+        }
 
 
 class ScheduleForm(GuardedFormMixin, forms.Form):

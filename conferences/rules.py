@@ -30,6 +30,20 @@ def schedulable_kinds(referral, conferences=None):
     return []
 
 
+def invitations_open(referral, conferences=None):
+    """Invitations are for a conference still to come: until the case's first
+    conference is held, and again while a follow-up is scheduled. After that, who
+    came is what counts (the participants' attendance)."""
+    if conferences is None:
+        conferences = list(referral.conferences.all())
+    return not conferences or any(not c.is_held for c in conferences)
+
+
+@rules.predicate
+def has_invitations_open(user, referral):
+    return invitations_open(referral)
+
+
 @rules.predicate
 def has_conference_to_schedule(user, referral):
     return bool(schedulable_kinds(referral))
@@ -50,6 +64,8 @@ rules.add_perm("conferences.view_network_details", can_view_network_details)
 
 # The coordinator's steps. Contact moments and the network (object: the case).
 add_action("conferences.prepare_conference", can_prepare)
+# Who is invited (object: the case): only while a conference is still to come.
+add_action("conferences.invite_network", can_prepare, has_invitations_open)
 add_action("conferences.schedule_conference", can_prepare, has_conference_to_schedule)
 # A conference not yet held (object: the conference): change it, or log its day.
 add_action("conferences.change_conference", prepares_case_of, is_not_held)

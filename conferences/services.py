@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conferences import notifications
 from conferences.models import (
@@ -21,8 +22,8 @@ from conferences.models import (
     InformingProfessional,
     Participant,
 )
-from conferences.rules import schedulable_kinds
-from ekc.editing import bump_version_or_refuse
+from conferences.rules import invitations_open, schedulable_kinds
+from ekc.editing import bump_version_or_refuse, bump_versions_or_refuse
 from ekc.rules import require_action
 from referrals.lifecycle import CASE_LIFECYCLE, Transition
 from referrals.models import Invitation, NetworkMember
@@ -39,6 +40,10 @@ DEFAULT_ATTENDANCE = {
     Invitation.DECLINED: Attendance.DECLINED,
     Invitation.EXCLUDED: Attendance.EXCLUDED,
 }
+
+INVITATIONS_CLOSED = gettext_lazy(
+    "The conference has been held: who came counts now, invitations can no longer be changed."
+)
 
 
 @transaction.atomic
@@ -69,7 +74,8 @@ def contact_log(*, referral, actor, on, method, minutes, member=None, profession
 
 @transaction.atomic
 def member_save(*, referral, actor, member=None, version=None, **fields):
-    """Add someone to the network, or change them. Excluding needs a reason.
+    """Add someone to the network, or change them. Excluding needs a reason; the
+    invitation changes only while a conference is still to come (TransitionError).
 
     A change needs the ``version`` of ``member`` it was made on; raises ``StaleEdit``
     (nothing saved) when someone else changed them since.
@@ -77,11 +83,17 @@ def member_save(*, referral, actor, member=None, version=None, **fields):
     referral = lock_case(referral)
     require_action("conferences.prepare_conference", actor, referral)
     if (
+        "invitation" in fields
+        and (member is None or fields["invitation"] != member.invitation)
+        and not invitations_open(referral)
+    ):
+        raise TransitionError(str(INVITATIONS_CLOSED))
+    if (
         fields.get("invitation") == Invitation.EXCLUDED
         and not fields.get("exclusion_reason", "").strip()
     ):
         raise ValueError("Excluding someone needs a reason.")
-    if fields.get("invitation") != Invitation.EXCLUDED:
+    if "invitation" in fields and fields["invitation"] != Invitation.EXCLUDED:
         fields["exclusion_reason"] = ""
     if member is None:
         member = NetworkMember.objects.create(referral=referral, **fields)
@@ -102,16 +114,52 @@ def member_save(*, referral, actor, member=None, version=None, **fields):
 
 
 @transaction.atomic
-def invitation_set(*, member, actor, version, invitation, exclusion_reason=""):
-    """The quick status change on the network list (``version`` as in ``member_save``)."""
-    return member_save(
-        referral=member.referral,
-        actor=actor,
-        member=member,
-        version=version,
-        invitation=invitation,
-        exclusion_reason=exclusion_reason,
+def invitations_save(*, referral, actor, invitations):
+    """Save the invitations of the network list at once: one save for everyone.
+
+    ``invitations`` maps a network member's id to ``(version, invitation)``, the
+    version the list was read at. Only the members whose invitation changes are
+    written. All or nothing: a member not in this case's network is refused
+    (PermissionDenied); when someone changed one of the changed members since,
+    raises ``StaleEdit``; excluding needs a reason, given on the person's own form
+    (ValueError). Only while a conference is still to come (TransitionError after).
+    Records one case event with the new invitations. Returns the members changed.
+    """
+    referral = lock_case(referral)
+    require_action(
+        "conferences.invite_network",
+        actor,
+        referral,
+        refused=lambda: TransitionError(str(INVITATIONS_CLOSED)),
     )
+    members = NetworkMember.objects.filter(referral=referral, pk__in=list(invitations))
+    members = {member.pk: member for member in members}
+    if len(members) != len(invitations):
+        raise PermissionDenied
+    changed, versions = [], {}
+    for pk, (version, invitation) in invitations.items():
+        member = members[pk]
+        if invitation == member.invitation:
+            continue
+        if invitation not in Invitation.values:
+            raise ValueError(f"Unknown invitation {invitation!r}.")
+        if invitation == Invitation.EXCLUDED:
+            raise ValueError("Excluding someone needs a reason.")
+        member.invitation, member.exclusion_reason = invitation, ""
+        changed.append(member)
+        versions[pk] = version
+    if not changed:
+        return []
+    for pk, version in bump_versions_or_refuse(NetworkMember, versions).items():
+        members[pk].version = version
+    NetworkMember.objects.bulk_update(changed, ["invitation", "exclusion_reason"])
+    record_event(
+        referral=referral,
+        actor=actor,
+        kind="invitations_changed",
+        details={"invitations": {str(m.pk): m.invitation for m in changed}},
+    )
+    return changed
 
 
 def is_first_conference(kind):

@@ -10,9 +10,9 @@ urlpatterns = [
     path("aanmeldingen/<int:pk>/netwerk/", views.member_add, name="member_add"),
     path("aanmeldingen/<int:pk>/netwerk/<int:member_pk>/", views.member_edit, name="member_edit"),
     path(
-        "aanmeldingen/<int:pk>/netwerk/<int:member_pk>/uitnodiging/",
-        views.invitation_set,
-        name="invitation_set",
+        "aanmeldingen/<int:pk>/netwerk/uitnodigingen/",
+        views.invitations_save,
+        name="invitations_save",
     ),
     path("aanmeldingen/<int:pk>/conferentie/plannen/", views.schedule, name="schedule"),
     path("conferenties/<int:conference_pk>/agenda.ics", views.ics, name="ics"),

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from conferences import services
@@ -13,7 +14,7 @@ from conferences.drawing import legend, network_svg
 from conferences.forms import (
     ConferenceDayForm,
     ContactForm,
-    InvitationForm,
+    InvitationsForm,
     MemberForm,
     ProfessionalFormSet,
     ScheduleForm,
@@ -23,12 +24,13 @@ from conferences.rules import (
     can_prepare,
     can_view_network_details,
     can_view_preparation,
+    invitations_open,
     schedulable_kinds,
 )
 from ekc.audit import AccessAction, log_access
 from ekc.editing import StaleEdit, refuse_stale, submit_once
-from ekc.rules import require
-from referrals.models import Invitation, NetworkMember
+from ekc.rules import allowed, require
+from referrals.models import NetworkMember
 from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
 
@@ -40,7 +42,7 @@ def _case(request, pk, check=can_view_preparation):
     return referral
 
 
-def preparation(request, pk, contact_form=None, member_form=None):
+def preparation(request, pk, contact_form=None, member_form=None, invitations_form=None):
     """The coordinator's case page: the referral's essentials, the log, the network,
     the drawing and the schedule, on one page that works on a phone."""
     referral = _case(request, pk)
@@ -49,24 +51,53 @@ def preparation(request, pk, contact_form=None, member_form=None):
     moments = list(referral.contact_moments.select_related("member"))
     conferences = list(referral.conferences.prefetch_related("professionals"))
     restorative = is_restorative(referral, conferences)
+    inviting = invitations_open(referral, conferences)
+    last_participants = _last_participants(conferences)
+    # After the conference, who came is each person's status; before it, the invitation.
+    participants = {} if inviting else last_participants
+    attendance = {pk: p.attendance for pk, p in participants.items()}
+    can_invite = allowed("conferences.invite_network", request.user, referral)
+    if can_invite and invitations_form is None:
+        invitations_form = InvitationsForm(members=members)
     return render(
         request,
         "conferences/preparation.html",
         {
             "referral": referral,
-            "members": members,
+            "network": [
+                {
+                    "member": m,
+                    "participant": participants.get(m.pk),
+                    "last_participant": last_participants.get(m.pk) if inviting else None,
+                    "field": invitations_form.field_for(m) if can_invite else None,
+                    "version": invitations_form.version_for(m) if can_invite else None,
+                }
+                for m in members
+            ],
             "moments": moments,
             "summary": services.preparation_summary(referral, moments),
             "conferences": conferences,
-            "drawing": mark_safe(network_svg(referral, members, restorative=restorative)),  # noqa: S308 - built with escape()
-            "legend": legend(members),
+            "drawing": mark_safe(  # noqa: S308 - built with escape()
+                network_svg(referral, members, restorative=restorative, attendance=attendance)
+            ),
+            "legend": legend(members, attendance=attendance),
             "show_network_details": can_view_network_details(request.user, referral),
             "contact_form": contact_form or ContactForm(referral=referral),
-            "member_form": member_form or MemberForm(restorative=restorative),
-            "invitation_choices": MemberForm.base_fields["invitation"].choices,
+            "member_form": member_form
+            or MemberForm(restorative=restorative, invitations_open=inviting),
+            "invitations_form": invitations_form if can_invite else None,
             "restorative": restorative,
         },
     )
+
+
+def _last_participants(conferences):
+    """Member id -> their Participant at the case's last conference held ({} if none)."""
+    held = [c for c in conferences if c.is_held]
+    if not held:
+        return {}
+    last = max(held, key=lambda c: (c.held_on, c.pk))
+    return {p.member_id: p for p in last.participants.all() if p.member_id is not None}
 
 
 def is_restorative(referral, conferences=None):
@@ -99,7 +130,11 @@ def contact_add(request, pk):
 @submit_once
 def member_add(request, pk):
     referral = _case(request, pk, check=can_prepare)
-    form = MemberForm(request.POST, restorative=is_restorative(referral))
+    form = MemberForm(
+        request.POST,
+        restorative=is_restorative(referral),
+        invitations_open=invitations_open(referral),
+    )
     if form.is_valid():
         services.member_save(referral=referral, actor=request.user, **form.cleaned_data)
         messages.success(
@@ -114,7 +149,12 @@ def member_add(request, pk):
 def member_edit(request, pk, member_pk):
     referral = _case(request, pk, check=can_prepare)
     member = get_object_or_404(NetworkMember, pk=member_pk, referral=referral)
-    form = MemberForm(request.POST or None, instance=member, restorative=is_restorative(referral))
+    form = MemberForm(
+        request.POST or None,
+        instance=member,
+        restorative=is_restorative(referral),
+        invitations_open=invitations_open(referral),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.member_save(
@@ -138,33 +178,40 @@ def member_edit(request, pk, member_pk):
 
 
 @require_POST
-def invitation_set(request, pk, member_pk):
+def invitations_save(request, pk):
+    """The network list's one save: every changed invitation at once, or none."""
     referral = _case(request, pk, check=can_prepare)
-    member = get_object_or_404(NetworkMember, pk=member_pk, referral=referral)
-    form = InvitationForm(request.POST, record=member)
+    members = list(referral.network_members.all())
+    form = InvitationsForm(request.POST, members=members)
     if form.is_valid():
-        if form.cleaned_data["invitation"] == Invitation.EXCLUDED:
-            # Excluding someone needs a reason: that is asked on the full form.
-            return redirect("conferences:member_edit", pk=pk, member_pk=member.pk)
         try:
-            services.invitation_set(
-                member=member, actor=request.user, version=form.read_version, **form.cleaned_data
+            changed = services.invitations_save(
+                referral=referral, actor=request.user, invitations=form.invitations()
             )
         except StaleEdit:
-            # The full form, with what is saved now and the status just chosen.
-            member.refresh_from_db()
-            full = MemberForm(
-                instance=member,
-                initial={"invitation": form.cleaned_data["invitation"]},
-                restorative=is_restorative(referral),
-            )
-            full.stale_url = reverse("conferences:member_edit", args=[pk, member.pk])
-            return render(
-                request,
-                "conferences/member_form.html",
-                {"referral": referral, "form": full, "member": member},
-            )
-    return redirect(reverse("conferences:preparation", args=[pk]) + "#network")
+            # The choices stay; the versions move on to the saved ones, so saving
+            # again, after a look, is a deliberate choice.
+            form.data = form.data.copy()
+            for member in referral.network_members.all():
+                form.data[f"version_{member.pk}"] = member.version
+            form.stale_url = reverse("conferences:preparation", args=[pk]) + "#network"
+            return preparation(request, pk, invitations_form=form)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            if changed:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s invitation saved.", "%(count)s invitations saved.", len(changed)
+                    )
+                    % {"count": len(changed)},
+                )
+            else:
+                messages.info(request, _("Nothing was changed."))
+        return redirect(reverse("conferences:preparation", args=[pk]) + "#network")
+    messages.error(request, _("Not saved yet: check the fields marked in red."))
+    return preparation(request, pk, invitations_form=form)
 
 
 @submit_once

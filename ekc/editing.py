@@ -28,7 +28,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,6 +69,24 @@ def bump_version_or_refuse(model, pk, version, *, field=VERSION_FIELD):
     if version is None or not rows.filter(**{field: version}).update(**{field: F(field) + 1}):
         raise StaleEdit(current=rows.values_list(field, flat=True).first())
     return version + 1
+
+
+def bump_versions_or_refuse(model, versions, *, field=VERSION_FIELD):
+    """``bump_version_or_refuse`` for several records at once: ``versions`` maps each
+    record's pk to the version it was read at. One conditional UPDATE moves them all
+    on, or ``StaleEdit`` is raised; the caller's transaction then undoes the ones
+    that did move, so all are saved or none. Returns the new versions by pk.
+    """
+    if not versions:
+        return {}
+    if any(version is None for version in versions.values()):
+        raise StaleEdit
+    match = Q()
+    for pk, version in versions.items():
+        match |= Q(pk=pk, **{field: version})
+    if model._default_manager.filter(match).update(**{field: F(field) + 1}) != len(versions):
+        raise StaleEdit
+    return {pk: version + 1 for pk, version in versions.items()}
 
 
 def new_form_token():

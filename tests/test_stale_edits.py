@@ -154,14 +154,17 @@ def test_two_edits_of_one_network_member_the_second_is_refused(client, case, coo
     assert member.name == "Oom Peter"
 
 
-def test_a_quick_invitation_change_on_a_changed_member_is_refused(client, case, coordinator):
+def test_a_list_save_over_a_changed_member_is_refused_and_saves_nobody(client, case, coordinator):
     member = conference_services.member_save(
         referral=case, actor=coordinator, name="Oom Piet", relation="other_family"
     )
+    aunt = conference_services.member_save(
+        referral=case, actor=coordinator, name="Tante Esra", relation="other_family"
+    )
     client.force_login(coordinator)
     preparation = reverse("conferences:preparation", args=[case.pk])
-    quick = reverse("conferences:invitation_set", args=[case.pk, member.pk])
-    fields = form_fields(client, preparation, quick)
+    save = reverse("conferences:invitations_save", args=[case.pk])
+    fields = form_fields(client, preparation, save)
     # Meanwhile the person is excluded, with a reason, on the full form.
     conference_services.member_save(
         referral=case,
@@ -171,14 +174,23 @@ def test_a_quick_invitation_change_on_a_changed_member_is_refused(client, case, 
         invitation="excluded",
         exclusion_reason="Dreigde de moeder",
     )
-    response = client.post(quick, {**fields, "invitation": "invited"})
+    choices = {f"invitation_{member.pk}": "invited", f"invitation_{aunt.pk}": "confirmed"}
+    response = client.post(save, {**fields, **choices})
     assert response.status_code == 200
     html = response.content.decode()
     assert STALE in html
     assert "Dreigde de moeder" in html  # what is saved now
-    assert 'value="invited" selected' in html  # the choice just made
+    assert 'value="invited" selected' in html  # the choices just made
+    assert 'value="confirmed" selected' in html
     member.refresh_from_db()
+    aunt.refresh_from_db()
     assert (member.invitation, member.exclusion_reason) == ("excluded", "Dreigde de moeder")
+    assert aunt.invitation == "to_invite"  # all or nothing
+    # Sending the form shown again is a deliberate choice: it now saves.
+    again = client.post(save, {**hidden_fields(response, save), **choices})
+    assert again.status_code == 302
+    member.refresh_from_db()
+    assert member.invitation == "invited"
 
 
 def test_a_stale_profile_save_is_refused(client, coordinator):

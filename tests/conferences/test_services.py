@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from conferences import services
 from conferences.models import Attendance, ConferenceStatus, Participant
+from ekc.editing import StaleEdit
 from referrals.lifecycle import CaseStatus
 from referrals.services import TransitionError
 from tests import factories
@@ -171,12 +172,13 @@ def test_the_day_computes_duration_and_records_attendance(
 ):
     referral, conference = factories.scheduled(regional_manager, organization, profile)
     came, said_no, stayed_away, excluded = factories.network(referral, coordinator, size=4)
-    services.invitation_set(
-        member=said_no, actor=coordinator, version=said_no.version, invitation="declined"
+    services.invitations_save(
+        referral=referral, actor=coordinator, invitations={said_no.pk: (1, "declined")}
     )
-    services.invitation_set(
-        member=excluded,
+    services.member_save(
+        referral=referral,
         actor=coordinator,
+        member=excluded,
         version=excluded.version,
         invitation="excluded",
         exclusion_reason="Veiligheid",
@@ -290,3 +292,95 @@ def test_the_day_of_a_conference_the_case_is_not_waiting_for_is_refused(case, co
         )
     conference.refresh_from_db()
     assert conference.status == ConferenceStatus.SCHEDULED
+
+
+def test_one_list_save_changes_only_what_changed_and_is_all_or_nothing(case, coordinator):
+    first, second, third = factories.network(case, coordinator, size=3)
+    # Someone renamed the third meanwhile: the list's old version of them does not
+    # matter while their invitation is left as it was.
+    services.member_save(
+        referral=case, actor=coordinator, member=third, version=1, name="Tante Esra"
+    )
+    changed = services.invitations_save(
+        referral=case,
+        actor=coordinator,
+        invitations={
+            first.pk: (1, "confirmed"),
+            second.pk: (1, "to_invite"),
+            third.pk: (1, "to_invite"),
+        },
+    )
+    assert [m.pk for m in changed] == [first.pk]
+    versions = dict(case.network_members.values_list("pk", "version"))
+    assert versions == {first.pk: 2, second.pk: 1, third.pk: 2}
+    # A stale row among fresh ones: nobody is saved.
+    with pytest.raises(StaleEdit):
+        services.invitations_save(
+            referral=case,
+            actor=coordinator,
+            invitations={second.pk: (1, "invited"), third.pk: (1, "invited")},
+        )
+    assert set(case.network_members.values_list("invitation", flat=True)) == {
+        "confirmed",
+        "to_invite",
+    }
+
+
+def test_a_list_save_refuses_someone_of_another_case(
+    case, coordinator, regional_manager, organization, profile
+):
+    (mine,) = factories.network(case, coordinator, size=1)
+    other_case = factories.assigned(regional_manager, organization, profile)
+    (theirs,) = factories.network(other_case, coordinator, size=1)
+    with pytest.raises(PermissionDenied):
+        services.invitations_save(
+            referral=case,
+            actor=coordinator,
+            invitations={mine.pk: (1, "invited"), theirs.pk: (1, "invited")},
+        )
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.invitation, theirs.invitation) == ("to_invite", "to_invite")
+
+
+def test_a_list_save_refuses_excluding_without_a_reason(case, coordinator):
+    (member,) = factories.network(case, coordinator, size=1)
+    with pytest.raises(ValueError):
+        services.invitations_save(
+            referral=case, actor=coordinator, invitations={member.pk: (1, "excluded")}
+        )
+    member.refresh_from_db()
+    assert member.invitation == "to_invite"
+
+
+def test_invitations_close_when_the_conference_is_held_and_reopen_for_a_follow_up(
+    regional_manager, organization, profile, coordinator
+):
+    referral, conference = factories.scheduled(regional_manager, organization, profile)
+    (member,) = factories.network(referral, coordinator, size=1)
+    services.conference_hold(
+        conference=conference, actor=coordinator, held_on=today(), phases=PHASES, attendance={}
+    )
+    with pytest.raises(TransitionError):
+        services.invitations_save(
+            referral=referral, actor=coordinator, invitations={member.pk: (1, "confirmed")}
+        )
+    # Changing the person's name is still fine; their invitation is not.
+    services.member_save(
+        referral=referral, actor=coordinator, member=member, version=1, name="Oma Ayse"
+    )
+    referral.refresh_from_db()
+    assert referral.network_members.get().invitation == "to_invite"
+    assert Participant.objects.get(member=member).attendance == "absent"
+    # A follow-up conference is still to come: inviting for it is open again.
+    services.conference_schedule(
+        referral=referral,
+        actor=coordinator,
+        kind="follow_up",
+        starts_at=timezone.now() + datetime.timedelta(days=30),
+        location_type="office",
+    )
+    services.invitations_save(
+        referral=referral, actor=coordinator, invitations={member.pk: (2, "invited")}
+    )
+    assert referral.network_members.get().invitation == "invited"

@@ -40,7 +40,7 @@ CASE_PAGES = {
     "conferences:contact_add",
     "conferences:member_add",
     "conferences:member_edit",
-    "conferences:invitation_set",
+    "conferences:invitations_save",
     "conferences:schedule",
     "conferences:ics",
     "conferences:day",
@@ -208,7 +208,7 @@ def _kwargs(name, case):
         return {"pk": case.pk, "version": plan.version} if plan else None
     if name in ("conferences:ics", "conferences:day", "conferences:change"):
         return {"conference_pk": conference.pk} if conference else None
-    if name in ("conferences:member_edit", "conferences:invitation_set"):
+    if name == "conferences:member_edit":
         return {"pk": case.pk, "member_pk": member.pk} if member else None
     if name in ("coordinators:accept", "coordinators:decline", "coordinators:withdraw"):
         return {"pk": assignment.pk} if assignment else None

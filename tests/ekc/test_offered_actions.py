@@ -53,6 +53,7 @@ def _preparation(case):
     conferences = list(case.conferences.select_related("referral"))
     return {
         "conferences.prepare_conference": [case],
+        "conferences.invite_network": [case],
         "conferences.schedule_conference": [case],
         "conferences.change_conference": conferences,
         "conferences.hold_conference": conferences,
