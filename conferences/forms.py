@@ -8,6 +8,7 @@ from conferences.models import Attendance, ConferenceKind, ContactMethod, Locati
 from ekc.editing import OUT_OF_DATE, GuardedFormMixin
 from ekc.forms import PlausibleDateField, row_formset
 from ekc.languages import language_choices
+from ekc.widgets import LanguagePicker
 from referrals.forms import DATE_INPUT
 from referrals.models import Invitation, NetworkMember
 
@@ -170,7 +171,7 @@ class ScheduleForm(GuardedFormMixin, forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages of the conference"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=LanguagePicker,
     )
     interpreter = forms.BooleanField(label=_("An interpreter is needed"), required=False)
     interpreter_note = forms.CharField(

@@ -8,6 +8,7 @@ from coordinators.models import Coordinator, DeclineReason, Leave
 from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField
 from ekc.languages import language_choices
+from ekc.widgets import LanguagePicker
 from referrals.forms import DATE_INPUT
 from referrals.models import Occasion
 
@@ -44,7 +45,7 @@ class ConflictForm(forms.Form):
 
 class ProfileForm(GuardedFormMixin, forms.ModelForm):
     languages = forms.MultipleChoiceField(
-        label=_("Languages you speak"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Languages you speak"), required=False, widget=LanguagePicker
     )
     occasions = forms.MultipleChoiceField(
         label=_("Occasions you have experience with"),

@@ -22,6 +22,12 @@ OFFERED = (
 )
 # fmt: on
 
+# Shown first on every language picker, the rest under "More languages": what
+# families in the Netherlands most often speak at home (Dutch, English, Turkish,
+# Moroccan Arabic and the Berber languages Tamazight and Tarifit, Polish,
+# Papiamento and Ukrainian).
+COMMON = ("nl", "en", "tr", "ar", "zgh", "rif", "pl", "pap", "uk")
+
 # The CLDR names Dari as the Persian of Afghanistan.
 CLDR_KEYS = {"prs": "fa_AF"}
 # The CLDR has no name for sign language.

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     # ekc before auditlog and axes: its commands and admin take precedence
     # (auditlogflush is refused in production; login records cannot be deleted).
     "ekc",
@@ -128,6 +129,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's templates too (templates/ekc/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: embedded SQLite by default, PostgreSQL (psycopg 3) through DATABASE_URL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

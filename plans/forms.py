@@ -66,7 +66,11 @@ class AgreementForm(forms.Form):
     )
     who = forms.CharField(label=_("Who does it"), max_length=300)
     when = forms.CharField(label=_("When, or how often"), max_length=200, required=False)
-    life_domain = forms.ChoiceField(label=_("Life domain"), choices=LifeDomain.choices)
+    # No domain is chosen for you: an untouched extra row then stays empty (and is
+    # left out) instead of asking for "what" and "who".
+    life_domain = forms.ChoiceField(
+        label=_("Life domain"), choices=[("", "—"), *LifeDomain.choices]
+    )
     carried_by = forms.ChoiceField(
         label=_("Carried by"), choices=CarriedBy.choices, initial=CarriedBy.NETWORK
     )
@@ -75,6 +79,19 @@ class AgreementForm(forms.Form):
         choices=[("", "—"), *OrganizationType.choices],
         required=False,
     )
+
+    def summary(self):
+        """What the folded row shows in one line: life domain, who, what (as typed)."""
+        domain = self["life_domain"].value()
+        return {
+            "life_domain": LifeDomain(domain).label if domain in LifeDomain.values else "",
+            "who": (self["who"].value() or "").strip(),
+            "what": " ".join((self["what"].value() or "").split()),
+        }
+
+    def starts_open(self):
+        """Unfolded when it has an error or nothing is typed in it yet."""
+        return bool(self.errors) or not self.summary()["what"]
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ from ekc.forms import PlausibleDateField, RowInlineFormSet, with_added_row
 from ekc.languages import language_choices
 from ekc.models import Organization, User
 from ekc.rules import is_administrator, is_region_staff
+from ekc.widgets import LanguagePicker
 from referrals.models import (
     Consent,
     InvolvedProfessional,
@@ -17,7 +18,7 @@ from referrals.models import (
     Referral,
     StopReason,
 )
-from referrals.sending import MAIN_PERSON, missing_to_send
+from referrals.sending import MAIN_PERSON, REQUIRED_TO_SEND, missing_to_send
 from referrals.services import REFERRAL_ROWS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,7 +31,7 @@ class ReferralForm(GuardedFormMixin, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages of the family"),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "language-list"}),
+        widget=LanguagePicker,
     )
 
     class Meta:
@@ -64,6 +65,9 @@ class ReferralForm(GuardedFormMixin, forms.ModelForm):
         self.main_persons = main_persons
         self.fields["languages"].choices = language_choices()
         self.fields["occasion"].required = False
+        # A draft saves without them, but they carry the "*": it means "needed to send".
+        for name in REQUIRED_TO_SEND:
+            self.fields[name].required_to_send = True
         if is_region_staff(user):
             organizations = Organization.objects.select_related("region")
             if not is_administrator(user):
@@ -176,6 +180,7 @@ def build_formsets(data=None, instance=None, add=None):
         extra = 1 if instance is None or not instance.pk else 0
         formset = _formset(model, form, extra=extra)(data, instance=instance, prefix=prefix)
         formset.title = title
+        formset.required_to_send = prefix == MAIN_PERSON
         formsets[prefix] = formset
     return formsets
 
