@@ -38,7 +38,7 @@ $(STAMP): $(LOCK) pyproject.toml | check-python
 	@touch $(STAMP)
 
 install: $(STAMP)
-	$(PY) -m babel.messages.frontend compile --domain django --directory locale --statistics 2>&1 | grep -v "^$$" || true
+	$(PY) -m babel.messages.frontend compile --domain "django djangojs" --directory locale --statistics 2>&1 | grep -v "^$$" || true
 
 demo: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput

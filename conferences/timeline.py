@@ -1,6 +1,7 @@
 """Sentences for the conference's events in the case timeline."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from referrals.timeline import day, describe
 
@@ -24,3 +25,13 @@ def _changed(details, count):
     if starts_at:
         return _("Conference moved to %(moment)s") % {"moment": starts_at}
     return _("Details of the conference changed")
+
+
+@describe("invitations_changed")
+def _invitations(details, count):
+    changed = len(details.get("invitations") or {})
+    return ngettext(
+        "Invitation of %(count)d person in the network updated",
+        "Invitations of %(count)d people in the network updated",
+        changed,
+    ) % {"count": changed}

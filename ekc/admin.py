@@ -83,7 +83,10 @@ class UserAdmin(DjangoUserAdmin):
         "regions",
     ]
     search_fields = ["email", "first_name", "last_name"]
-    filter_horizontal = ["regions"]
+    # Tick boxes, not Django's two-list picker: its search icon carries an aria-label
+    # on a plain span, which screen readers may not announce (axe), and there are
+    # few regions.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     actions = ["deactivate"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),

@@ -336,7 +336,8 @@ def evaluate(request, plan_pk):
 def case_close(request, pk):
     referral = get_referral_for(request.user, pk)
     require(allowed("plans.close_case", request.user, referral))
-    form = CloseForm(request.POST or None)
+    # Bound on every POST: closing with nothing ticked sends no field at all.
+    form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(referral=referral, actor=request.user, **form.cleaned_data)

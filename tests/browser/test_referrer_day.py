@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.test_research_accessibility import SIZES, log_in, serious
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_research_accessibility import SIZES, log_in, serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -57,6 +57,7 @@ def _preparation(case):
         "conferences.schedule_conference": [case],
         "conferences.change_conference": conferences,
         "conferences.hold_conference": conferences,
+        "research.invite_to_surveys": [case],
     }
 
 

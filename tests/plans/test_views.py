@@ -249,9 +249,7 @@ def test_a_decision_on_the_conference_day_says_so_in_words(client, plan, referre
     assert "0 dagen" not in html
 
 
-def test_the_decision_form_keeps_only_what_belongs_to_the_chosen_decision(
-    client, plan, referrer
-):
+def test_the_decision_form_keeps_only_what_belongs_to_the_chosen_decision(client, plan, referrer):
     # "Aan welk kader…" and "Reden" showed beside "Geaccepteerd met voorwaarden".
     client.force_login(referrer)
     page = client.get(reverse("plans:plan", args=[plan.referral_id]))
@@ -293,18 +291,18 @@ def test_closing_offers_the_surveys_and_goes_there_when_asked(
     assert client.get(response.url).status_code == 200
 
 
-def test_closing_without_the_surveys_returns_to_the_case(
-    client, plan, referrer, regional_manager
-):
+def test_closing_without_the_surveys_returns_to_the_case(client, plan, referrer, regional_manager):
+    # With no outcome ticked and no note the POST is empty: it showed the form again
+    # instead of closing the case.
     services.plan_decide(plan=plan, actor=referrer, decision="accepted")
     client.force_login(regional_manager)
     response = client.post(reverse("plans:close", args=[plan.referral_id]), {"outcomes": []})
     assert response.url == reverse("referrals:detail", args=[plan.referral_id])
+    plan.referral.refresh_from_db()
+    assert plan.referral.status == "closed"
 
 
-def test_the_held_conference_offers_the_surveys_on_the_preparation_page(
-    client, plan, coordinator
-):
+def test_the_held_conference_offers_the_surveys_on_the_preparation_page(client, plan, coordinator):
     client.force_login(coordinator)
     page = client.get(reverse("conferences:preparation", args=[plan.referral_id]))
     assert reverse("research:survey_admin", args=[plan.referral_id]) in page.content.decode()
