@@ -10,6 +10,7 @@ from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ekc import second_factor
 from ekc.accounts import notify_email_changed
 from ekc.models import Organization, Region, User
 
@@ -87,7 +88,7 @@ class UserAdmin(DjangoUserAdmin):
     # on a plain span, which screen readers may not announce (axe), and there are
     # few regions.
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
-    actions = ["deactivate"]
+    actions = ["deactivate", "reset_second_factor"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "phone"]}),
@@ -126,6 +127,25 @@ class UserAdmin(DjangoUserAdmin):
         self.message_user(
             request,
             ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Reset the second step of the selected users (they set it up again)")
+    )
+    def reset_second_factor(self, request, queryset):
+        count = 0
+        for user in queryset:
+            if second_factor.second_factor_reset(request=request, user=user):
+                count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Second step reset for %(count)d user.",
+                "Second step reset for %(count)d users.",
+                count,
+            )
             % {"count": count},
             messages.SUCCESS,
         )
@@ -171,6 +191,23 @@ def _keep_login_records():
 
 
 _keep_login_records()
+
+
+def _hide_second_factor_devices():
+    # The secrets of the second factor are not shown or edited by hand; an
+    # administrator resets them with the action on the users' list.
+    # Imported here so that they have registered (they come after ekc).
+    import django_otp.plugins.otp_static.admin
+    import django_otp.plugins.otp_totp.admin  # noqa: F401
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_hide_second_factor_devices()
 
 
 SEARCH_LENGTH = 200

@@ -119,6 +119,25 @@ def log_access_to_rows(request, model, rows, action, detail=None):
         LogEntry.objects.bulk_create(batch)
 
 
+def log_change(request, obj, changes):
+    """Record in ``obj``'s change history a change that is no field of it (a second
+    factor set up or reset): ``changes`` as auditlog's {"what": [old, new]}."""
+    user = request.user if request.user.is_authenticated else None
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_pk=str(obj.pk),
+        object_id=obj.pk if isinstance(obj.pk, int) else None,
+        object_repr=str(obj)[:200],
+        action=LogEntry.Action.UPDATE,
+        changes=changes,
+        actor=user,
+        actor_email=user.email if user else None,
+        remote_addr=client_address(request),
+        remote_port=client_port(request),
+        additional_data={"path": request.path, **_actor_context(request)},
+    )
+
+
 class _Row:
     def __init__(self, pk, label):
         self.pk, self.label = pk, label

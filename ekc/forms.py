@@ -131,3 +131,15 @@ class PlausibleDateField(forms.DateField):
                 code="implausible_date",
                 params={"first": self.EARLIEST.year, "last": latest.year},
             )
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code of the second factor: 6 digits from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "spellcheck": "false"}
+        ),
+    )

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks_db",
     "axes",
+    # The second factor (ekc/second_factor.py): a TOTP app and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "referrals",
     "coordinators",
     "conferences",
@@ -71,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A role that needs a second factor reaches nothing else before giving it.
+    "ekc.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -204,6 +210,37 @@ AXES_CLIENT_IP_CALLABLE = "ekc.request_origin.axes_client_address"
 # Failed logins are kept as a login history beside the successful ones (read-only
 # in the management site), up to 1,000 per account.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# The second factor (ekc/second_factor.py): the roles that must have one, as a comma
+# list of role codes (administrator, researcher, regional_manager, coordinator,
+# referrer, liaison), or "all" for everyone.
+_MFA_ROLES = env.str("MFA_REQUIRED_ROLES", default="administrator,researcher,regional_manager")
+if _MFA_ROLES.strip().lower() == "all":
+    MFA_REQUIRED_ROLES = "all"
+else:
+    MFA_REQUIRED_ROLES = frozenset(r.strip() for r in _MFA_ROLES.split(",") if r.strip())
+    _KNOWN_ROLES = {
+        "administrator",
+        "researcher",
+        "regional_manager",
+        "coordinator",
+        "referrer",
+        "liaison",
+    }
+    if MFA_REQUIRED_ROLES - _KNOWN_ROLES:
+        raise ImproperlyConfigured(
+            f"MFA_REQUIRED_ROLES names unknown roles: {sorted(MFA_REQUIRED_ROLES - _KNOWN_ROLES)}."
+        )
+# The access log and case-level exports ask for the code again after this long.
+SECOND_FACTOR_STEP_UP_MINUTES = env.int("SECOND_FACTOR_STEP_UP_MINUTES", default=15)
+# Wrong codes count towards the login lockout above (django-axes); django-otp's own
+# growing delay between tries is off, so one rule holds for passwords and codes.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = "EKC"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Codes typed at the second step are never kept in the failed-login records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 # Sessions: an idle timeout, renewed on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)

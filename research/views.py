@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ekc.audit import AccessAction, log_access, log_access_to_rows
 from ekc.db_routers import research_reads
 from ekc.editing import OUT_OF_DATE, OnceForm, submit_once
+from ekc.second_factor import require_recent_second_factor
 from referrals.models import Referral
 from research import datasets
 from research.dashboard import snapshot_for
@@ -50,6 +51,9 @@ def export(request, what, fmt):
         raise PermissionDenied
     if fmt not in EXPORTS.get(what, ()):
         raise Http404
+    # Case-level data, even pseudonymised, asks for a recent second factor; aggregates do not.
+    if what != "aggregates" and (step_up := require_recent_second_factor(request)):
+        return step_up
     _form, filters, _own = _filters_for(request)
     detail = {"export": what, "format": fmt, "filters": request.GET.urlencode()}
     with research_reads():

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ekc.forms import EkcPasswordResetForm
-from shell import import_views, views
+from shell import import_views, second_factor_views, views
 
 admin.site.site_header = "EKC"
 admin.site.site_title = "EKC"
@@ -20,6 +20,13 @@ urlpatterns = [
     path("ping/", views.ping, name="ping"),
     path("inloggen/", views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tweede-stap/", second_factor_views.verify, name="second_factor_verify"),
+    path("tweede-stap/instellen/", second_factor_views.setup, name="second_factor_setup"),
+    path(
+        "tweede-stap/herstelcodes/",
+        second_factor_views.recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
     path(
         "wachtwoord-wijzigen/",
         auth_views.PasswordChangeView.as_view(),

@@ -47,6 +47,33 @@ def _test_settings(settings, tmp_path, monkeypatch):
                 monkeypatch.setattr(field, "storage", field._storage_callable())
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_given_with_force_login(request, monkeypatch):
+    """``client.force_login`` also gives the second factor (as the code page would),
+    for users whose role needs one; they get an app first if they have none.
+    The real flow stays on everywhere else: password logins ask for the code.
+    A test marked ``real_second_factor`` keeps force_login as Django has it."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test import Client
+
+    from ekc import second_factor
+    from tests.second_factor import give_device
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if second_factor.required_for(user):
+            if not second_factor.has_device(user):
+                give_device(user)
+            session = self.session
+            second_factor.mark_verified(session, user)
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 def make_user(email, *, regions=(), organization=None, **flags):
     user = User.objects.create_user(
         email=email,

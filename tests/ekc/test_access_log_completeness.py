@@ -82,6 +82,9 @@ NO_PERSONAL_DATA = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
+    "second_factor_setup",
+    "second_factor_verify",
+    "second_factor_recovery_codes",
     "healthz",
     "accessibility",
     "referrals:create",  # an empty form

@@ -84,9 +84,11 @@ def test_login_records_cannot_be_deleted_in_the_management_site(client, admin_us
     from django.urls import reverse
 
     from tests.conftest import PASSWORD
+    from tests.second_factor import pass_second_step
 
     client.post(reverse("login"), {"username": "admin@ekc.test", "password": "wrong"})
     client.post(reverse("login"), {"username": "admin@ekc.test", "password": PASSWORD})
+    pass_second_step(client, admin_user)
     success, failure = AccessLog.objects.get(), AccessFailureLog.objects.get()
     for model, record in ((AccessLog, success), (AccessFailureLog, failure)):
         name = model._meta.model_name

@@ -1,0 +1,119 @@
+"""The second factor's pages (/tweede-stap/): set it up, see the recovery codes once,
+give a code. The rules and services are in ekc/second_factor.py."""
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from ekc import second_factor
+from ekc.forms import SecondFactorCodeForm
+
+RECOVERY_SESSION_KEY = "ekc_second_factor_recovery_codes"
+
+
+def _qr_svg(text):
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgclass="qr")
+    return buffer.getvalue().decode()
+
+
+def _go(name, request):
+    """To another second-factor page, keeping where the user was going."""
+    return redirect(f"{reverse(name)}?{urlencode({'next': second_factor.next_url(request)})}")
+
+
+def _locked(request):
+    # The lockout page of the login (AxesMiddleware turns this into it).
+    request.axes_locked_out = True
+    request.axes_credentials = {"username": request.user.email}
+    return render(request, "registration/locked_out.html", status=429)
+
+
+def _wrong_code(form):
+    form.add_error(
+        "code",
+        _(
+            "This code is not right. Check it and try again. After 5 failed attempts the "
+            "account is locked for a while."
+        ),
+    )
+
+
+@never_cache
+def setup(request):
+    """Set up the app: a QR code and the secret as text, then confirm with a code."""
+    user = request.user
+    if second_factor.has_device(user) and second_factor.verified_at(request) is None:
+        # Replacing a second factor needs the current one first.
+        return _go("second_factor_verify", request)
+    if second_factor.is_locked_out(request, user):
+        return _locked(request)
+    device = second_factor.pending_device(request)
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = second_factor.second_factor_setup_confirm(
+            request=request, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            request.session[RECOVERY_SESSION_KEY] = codes
+            return _go("second_factor_recovery_codes", request)
+        if getattr(request, "axes_locked_out", False):
+            return _locked(request)
+        _wrong_code(form)
+    return render(
+        request,
+        "registration/second_factor_setup.html",
+        {
+            "form": form,
+            "qr": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - segno output
+            "secret": second_factor.base32_secret(device),
+            "next": second_factor.next_url(request),
+        },
+    )
+
+
+@never_cache
+def recovery_codes(request):
+    """The recovery codes, once, right after setting up the app."""
+    codes = request.session.pop(RECOVERY_SESSION_KEY, None)
+    if not codes:
+        return redirect(second_factor.next_url(request))
+    return render(
+        request,
+        "registration/second_factor_recovery_codes.html",
+        {"codes": codes, "next": second_factor.next_url(request)},
+    )
+
+
+@never_cache
+def verify(request):
+    """Give a code from the app or a recovery code (after logging in, or again for
+    the access log and case-level exports)."""
+    user = request.user
+    if not second_factor.has_device(user):
+        return _go("second_factor_setup", request)
+    if second_factor.is_locked_out(request, user):
+        return _locked(request)
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if second_factor.second_factor_verify(request=request, code=form.cleaned_data["code"]):
+            return redirect(second_factor.next_url(request))
+        if getattr(request, "axes_locked_out", False):
+            return _locked(request)
+        _wrong_code(form)
+    return render(
+        request,
+        "registration/second_factor_verify.html",
+        {
+            "form": form,
+            "next": second_factor.next_url(request),
+            "again": second_factor.verified_at(request) is not None,
+        },
+    )
