@@ -1,6 +1,7 @@
 """The second factor's pages (/tweede-stap/): set it up, see the recovery codes once,
 give a code. The rules and services are in ekc/second_factor.py."""
 
+from axes.helpers import get_lockout_response
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -30,10 +31,8 @@ def _go(name, request):
 
 
 def _locked(request):
-    # The lockout page of the login (AxesMiddleware turns this into it).
-    request.axes_locked_out = True
-    request.axes_credentials = {"username": request.user.email}
-    return render(request, "registration/locked_out.html", status=429)
+    # The lockout page of the login, as django-axes shows it.
+    return get_lockout_response(request, None, {"username": request.user.email})
 
 
 def _wrong_code(form):

@@ -13,6 +13,7 @@ import requests
 from django.db import connection
 
 from tests.conftest import make_user
+from tests.second_factor import current_code, give_device
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [
@@ -61,6 +62,7 @@ def test_a_session_from_one_server_works_on_the_other(settings):
     user = make_user("shared@ekc.test", is_researcher=True)
     user.set_password("a-long-password-for-both-servers")
     user.save()
+    give_device(user)
     settings = connection.settings_dict
     url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
     env = {
@@ -88,6 +90,17 @@ def test_a_session_from_one_server_works_on_the_other(settings):
             timeout=10,
         )
         assert done.status_code == 302, done.text[:500]
+        # A researcher gives the second factor too, on the first server.
+        step = session.get(f"http://127.0.0.1:{a_port}{done.headers['Location']}", timeout=10)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', step.text).group(1)
+        verified = session.post(
+            f"http://127.0.0.1:{a_port}/tweede-stap/",
+            data={"code": current_code(user), "csrfmiddlewaretoken": token},
+            headers={"Referer": f"http://127.0.0.1:{a_port}/tweede-stap/"},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert verified.status_code == 302, verified.text[:500]
         home = session.get(f"http://127.0.0.1:{b_port}/", allow_redirects=False, timeout=10)
         assert home.status_code == 200
         assert "Welkom" in home.text

@@ -48,14 +48,29 @@ def screenshot(page):
     return take
 
 
+def log_in(page, base_url, email, password):
+    """Log in through the real login form, and give the second factor's code when the
+    user's role needs one (the user gets an app with the test secret if they have none).
+    Every browser test logs in through here."""
+    from ekc.models import User
+    from tests.second_factor import current_code, needs_code
+
+    user = User.objects.filter(email__iexact=email).first()
+    page.goto(f"{base_url}/inloggen/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    asks_code = user is not None and user.check_password(password) and needs_code(user)
+    page.get_by_role("button", name="Inloggen").click()
+    if asks_code:
+        page.get_by_label("Code").fill(current_code(user))
+        page.get_by_role("button", name="Bevestigen").click()
+
+
 @pytest.fixture
 def login(page, live_server):
-    """Log in through the real login form."""
+    """Log in through the real login form (and the second step, when asked)."""
 
     def do(email, password):
-        page.goto(f"{live_server.url}/inloggen/")
-        page.get_by_label("E-mailadres").fill(email)
-        page.get_by_label("Wachtwoord").fill(password)
-        page.get_by_role("button", name="Inloggen").click()
+        log_in(page, live_server.url, email, password)
 
     return do

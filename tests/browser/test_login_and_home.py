@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 from pytest_playwright_axe import Axe
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, log_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,10 +60,7 @@ def test_wrong_password_five_times_locks_out(page, login, regional_manager, scre
 def test_home_at_phone_width(browser, live_server, coordinator):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     phone = context.new_page()
-    phone.goto(f"{live_server.url}/inloggen/")
-    phone.get_by_label("E-mailadres").fill(coordinator.email)
-    phone.get_by_label("Wachtwoord").fill(PASSWORD)
-    phone.get_by_role("button", name="Inloggen").click()
+    log_in(phone, live_server.url, coordinator.email, PASSWORD)
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Welkom")
     # The menu folds away behind a button at phone width and opens on tap.
     phone.get_by_role("button", name="Menu tonen").click()

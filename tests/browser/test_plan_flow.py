@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import log_in as log_in_form
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,10 +25,7 @@ def shot(page, name):
 def log_in(browser, live_server, user, **context_args):
     context = browser.new_context(**context_args)
     page = context.new_page()
-    page.goto(f"{live_server.url}/inloggen/")
-    page.get_by_label("E-mailadres").fill(user.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in_form(page, live_server.url, user.email, PASSWORD)
     return context, page
 
 

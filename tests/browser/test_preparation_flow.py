@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, log_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,10 +36,7 @@ def test_coordinator_prepares_and_logs_the_day_on_a_phone(
     )
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
     page = context.new_page()
-    page.goto(f"{live_server.url}/inloggen/")
-    page.get_by_label("E-mailadres").fill(coordinator.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, live_server.url, coordinator.email, PASSWORD)
     page.get_by_role("link", name=f"{referral.reference} · Jansen").click()
     expect(page.get_by_role("heading", name="Voorbereiding · Jansen")).to_be_visible()
 

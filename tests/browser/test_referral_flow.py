@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
 from tests.factories import coordinator as make_coordinator
 
@@ -60,10 +61,7 @@ def test_referral_from_registration_to_accepted_coordinator(
     # The coordinator logs in and accepts.
     context = browser.new_context(viewport={"width": 390, "height": 844})
     phone = context.new_page()
-    phone.goto(f"{live_server.url}/inloggen/")
-    phone.get_by_label("E-mailadres").fill(speaker.user.email)
-    phone.get_by_label("Wachtwoord").fill(PASSWORD)
-    phone.get_by_role("button", name="Inloggen").click()
+    log_in(phone, live_server.url, speaker.user.email, PASSWORD)
     expect(phone.get_by_text("Gevraagd om te coördineren")).to_be_visible()
     phone.screenshot(path=str(_shot("proposal-phone")), full_page=True)
     phone.get_by_role("button", name="Ja, ik coördineer").click()
@@ -73,10 +71,7 @@ def test_referral_from_registration_to_accepted_coordinator(
     # The referrer sees the coordinator's name on the case.
     other = browser.new_context()
     ref_page = other.new_page()
-    ref_page.goto(f"{live_server.url}/inloggen/")
-    ref_page.get_by_label("E-mailadres").fill(referrer.email)
-    ref_page.get_by_label("Wachtwoord").fill(PASSWORD)
-    ref_page.get_by_role("button", name="Inloggen").click()
+    log_in(ref_page, live_server.url, referrer.email, PASSWORD)
     ref_page.get_by_role("link", name="Yilmaz").first.click()
     expect(ref_page.get_by_text(speaker.user.get_full_name()).first).to_be_visible()
     ref_page.screenshot(path=str(_shot("referrer-sees-coordinator")), full_page=True)

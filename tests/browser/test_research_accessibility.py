@@ -8,6 +8,7 @@ from pytest_playwright_axe import Axe
 
 from research import dashboard
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import log_in as log_in_form
 from tests.conftest import PASSWORD
 from tests.research.test_views import FIXTURE, QueuedTasks, load
 
@@ -25,10 +26,7 @@ def serious(page):
 
 
 def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/inloggen/")
-    page.get_by_label("E-mailadres").fill(user.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in_form(page, live_server.url, user.email, PASSWORD)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,3 +1,4 @@
+import pyotp
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -49,4 +50,15 @@ def test_demo_login_works(settings, client):
         "/inloggen/", {"username": "regiomanager@ekc.example", "password": "ekc-demo-2026"}
     )
     assert response.status_code == 302
+    # The regional manager gives a code made from the README's demo secret.
+    assert client.get("/").url.startswith("/tweede-stap/")
+    code = pyotp.TOTP("EKCDEMOEKCDEMOEKCDEMOEKCDEMOEKCD").now()
+    assert client.post("/tweede-stap/", {"code": code}).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_demo_users_of_roles_without_second_factor_log_in_with_password_only(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    client.post("/inloggen/", {"username": "verwijzer@ekc.example", "password": "ekc-demo-2026"})
     assert client.get("/").status_code == 200

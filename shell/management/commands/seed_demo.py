@@ -10,10 +10,14 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from coordinators.models import Coordinator
+from ekc import second_factor
 from ekc.models import Organization, OrganizationType, Region, User
 from shell.demo_cases import seed_cases
 
 DEMO_PASSWORD = "ekc-demo-2026"
+# The demo users whose role needs a second factor have it set up with this secret
+# (README, "Demo logins"): `oathtool --totp -b EKCDEMOEKCDEMOEKCDEMOEKCDEMOEKCD`.
+DEMO_TOTP_SECRET = "EKCDEMOEKCDEMOEKCDEMOEKCDEMOEKCD"
 QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 REGIONS = ["Overijssel", "Amsterdam", "Utrecht"]
@@ -140,6 +144,9 @@ class Command(BaseCommand):
                 if code == "C001":
                     logins.append(user)
             self._set_regions(memberships)
+            for user in memberships:
+                if second_factor.required_for(user):
+                    second_factor.set_up_with_secret(user, DEMO_TOTP_SECRET)
             # Demo cases send demo mail: keep it out of the console.
             with override_settings(MAILERS=QUIET_MAIL):
                 made = seed_cases()
@@ -175,4 +182,9 @@ class Command(BaseCommand):
         )
         for user in users:
             roles = ", ".join(str(role.label) for role in user.roles)
-            self.stdout.write(f"  {user.email:<36} {roles}")
+            code = " (second factor)" if second_factor.required_for(user) else ""
+            self.stdout.write(f"  {user.email:<36} {roles}{code}")
+        self.stdout.write(
+            f"Second factor: add the secret {DEMO_TOTP_SECRET} to an authenticator app, "
+            f"or make a code with: oathtool --totp -b {DEMO_TOTP_SECRET}"
+        )
