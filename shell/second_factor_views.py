@@ -1,6 +1,8 @@
 """The second factor's pages (/tweede-stap/): set it up, see the recovery codes once,
 give a code. The rules and services are in ekc/second_factor.py."""
 
+import re
+
 from axes.helpers import get_lockout_response
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,7 +74,8 @@ def setup(request):
         {
             "form": form,
             "qr": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - segno output
-            "secret": second_factor.base32_secret(device),
+            # In groups of four, as authenticator apps accept it too.
+            "secret": " ".join(re.findall(".{1,4}", second_factor.base32_secret(device))),
             "next": second_factor.next_url(request),
         },
     )

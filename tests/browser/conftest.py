@@ -62,7 +62,7 @@ def log_in(page, base_url, email, password):
     asks_code = user is not None and user.check_password(password) and needs_code(user)
     page.get_by_role("button", name="Inloggen").click()
     if asks_code:
-        page.get_by_label("Code").fill(current_code(user))
+        page.get_by_role("textbox", name="Code").fill(current_code(user))
         page.get_by_role("button", name="Bevestigen").click()
 
 
