@@ -136,10 +136,10 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         # Only for those who may open them: others get the site's own refusal.
         on_step_up_page = (
-            request.user.has_perm("ekc.use_admin_site")
-            and match is not None
+            match is not None
             and match.namespace == "admin"
             and (match.url_name or "").startswith(STEP_UP_ADMIN_PAGES)
+            and request.user.has_perm("ekc.use_admin_site")
         )
         return require_recent_second_factor(request) if on_step_up_page else None
 
