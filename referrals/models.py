@@ -85,6 +85,14 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+def years_after(day, years):
+    """The same day ``years`` later; 29 February becomes 1 March (never earlier)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, month=3, day=1)
+
+
 class Referral(models.Model):
     """The case: one family, referred for a conference, through its whole lifecycle."""
 
@@ -92,6 +100,10 @@ class Referral(models.Model):
     reference = models.CharField(  # noqa: DJ001
         _("reference"), max_length=20, unique=True, null=True, blank=True
     )
+    # A destroyed file (privacy/destruction.py) keeps no reference: its research
+    # pseudonym is stored, so exports name it as they did before.
+    pseudonym = models.CharField(max_length=20, blank=True, db_index=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=32,
@@ -190,6 +202,16 @@ class Referral(models.Model):
     def __str__(self):
         label = self.reference or _("draft")
         return f"{label} {self.family_name}".strip()
+
+    @property
+    def last_changed_at(self):
+        """When the file last changed: its newest event (every change writes one)."""
+        return max([self.created_at, self.status_changed_at, *(e.at for e in self.events.all())])
+
+    @property
+    def retention_date(self):
+        """The day the Jeugdwet's retention ends: RETENTION_YEARS after the last change."""
+        return years_after(timezone.localdate(self.last_changed_at), settings.RETENTION_YEARS)
 
     @property
     def display_reference(self):
