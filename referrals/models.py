@@ -43,6 +43,7 @@ class StopReason(models.TextChoices):
     SAFETY = "safety", _("Safety")
     SITUATION_RESOLVED = "situation_resolved", _("The situation was resolved")
     NO_COORDINATOR = "no_coordinator", _("No coordinator available")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("The family withdrew its consent")
     OTHER = "other", _("Other")
 
 
@@ -347,6 +348,8 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Set when the family withdraws its consent (privacy.services.consent_withdraw).
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-given_on", "-pk"]
@@ -402,7 +405,7 @@ class CaseEvent(models.Model):
             reason = StopReason(reason).label
             if self.details.get("note"):
                 reason = f"{reason}: {self.details['note']}"
-        elif self.kind == "coordinator_declined":
+        elif self.kind in ("coordinator_declined", "consent_withdrawn"):
             reason = self.details.get("note", "")
         return reason
 

@@ -326,7 +326,8 @@ def consent_record(*, referral, actor, given_by, given_on, scope):
 
 
 def has_consent(referral):
-    return referral.consents.exists()
+    """The family has given consent and not withdrawn it."""
+    return referral.consents.filter(withdrawn_on__isnull=True).exists()
 
 
 @transaction.atomic
