@@ -37,7 +37,8 @@ def consent_withdraw(*, referral, actor, withdrawn_on, note=""):
     Before the conference the case stops with stop reason ``consent_withdrawn`` (an
     open proposal or the coordinator's assignment ends with it); after the conference
     the case is closed, which ends the follow-up of the plan (no more evaluation
-    reminders). Either way the recorded consents are marked withdrawn, the case's
+    reminders). Either way the case keeps the date (``consent_withdrawn_on``: no
+    coordinator is proposed and no survey sent until consent is recorded again), its
     survey links expire and their email addresses are cleared. Allowed to those who
     may stop or close the case now (``privacy.withdraw_consent``). Records the event
     ``consent_withdrawn`` (with the note) and the stop or close; mails the case's
@@ -64,7 +65,8 @@ def consent_withdraw(*, referral, actor, withdrawn_on, note=""):
         recipients.append(referral.referrer.email)
     recipients = [email for email in recipients if email != actor.email]
 
-    referral.consents.filter(withdrawn_on__isnull=True).update(withdrawn_on=withdrawn_on)
+    referral.consent_withdrawn_on = withdrawn_on
+    referral.save(update_fields=["consent_withdrawn_on"])
     expired = _ends_survey_links(referral, timezone.now())
     stopped = referral.is_before_conference
     record_event(

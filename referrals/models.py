@@ -167,6 +167,9 @@ class Referral(models.Model):
         _("stop reason"), max_length=32, choices=StopReason.choices, blank=True
     )
     stop_note = models.TextField(_("note on stopping"), blank=True)
+    # The family withdrew its consent (privacy.services.consent_withdraw): no
+    # coordinator is proposed and no survey is sent until consent is recorded again.
+    consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
     return_reason = models.TextField(_("reason for sending back"), blank=True)
 
     # Optimistic locking for edits: a save with a stale version is refused.
@@ -348,8 +351,6 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
-    # Set when the family withdraws its consent (privacy.services.consent_withdraw).
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-given_on", "-pk"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from coordinators.models import Assignment
 from coordinators.services import assignment_propose
+from ekc.rules import allowed
 from plans import services as plan_services
 from plans.models import Decision
 from plans.reminders import evaluations_in_a_week
@@ -19,7 +20,7 @@ from privacy.services import consent_withdraw
 from referrals.forms import StopForm
 from referrals.lifecycle import AssignmentStatus, CaseStatus
 from referrals.models import CaseEvent, StopReason
-from referrals.services import TransitionError, has_consent
+from referrals.services import TransitionError, consent_record, has_consent, referral_reopen
 from referrals.timeline import entries
 from research import surveys
 from research.models import SurveyInvitation
@@ -82,7 +83,7 @@ def test_before_the_conference_the_case_stops_with_consent_withdrawn(
     assert list(Assignment.objects.filter(referral=referral).values_list("status", flat=True)) == [
         AssignmentStatus.ENDED
     ]
-    assert list(referral.consents.values_list("withdrawn_on", flat=True)) == [YESTERDAY]
+    assert referral.consent_withdrawn_on == YESTERDAY
     assert not has_consent(referral)
     kinds = list(referral.events.values_list("kind", flat=True)[:2])
     assert kinds == ["stop", "consent_withdrawn"]
@@ -211,6 +212,9 @@ def test_the_page_asks_for_the_date_then_confirms_then_ends_the_case(
     assert done.status_code == 302
     proposed.refresh_from_db()
     assert proposed.status == CaseStatus.STOPPED
+    detail = client.get(reverse("referrals:detail", args=[proposed.pk])).content.decode()
+    assert "De familie heeft de toestemming ingetrokken op" in detail
+    assert url(proposed) not in detail
     again = client.post(url(proposed), {**data, "confirm": "1"}, follow=True)
     assert "kan de toestemming niet meer worden ingetrokken" in again.content.decode()
     assert proposed.events.filter(kind="consent_withdrawn").count() == 1
@@ -259,3 +263,43 @@ def test_the_coordinator_and_a_referrer_after_the_conference_get_403(
         assert client.post(url(following), data).status_code == 403
     following.refresh_from_db()
     assert following.status == CaseStatus.PLAN_DECIDED
+
+
+def test_no_new_surveys_are_sent_after_consent_is_withdrawn(
+    following, coordinator, regional_manager
+):
+    assert allowed("research.invite_to_surveys", coordinator, following)
+    consent_withdraw(referral=following, actor=regional_manager, withdrawn_on=TODAY)
+    following.refresh_from_db()
+    assert not allowed("research.invite_to_surveys", coordinator, following)
+    with pytest.raises(TransitionError, match="toestemming ingetrokken"):
+        surveys.invitations_create(
+            conference=following.conferences.get(),
+            actor=coordinator,
+            respondent="family",
+            emails=["tante@example.nl"],
+        )
+    assert not SurveyInvitation.objects.filter(email="tante@example.nl").exists()
+
+
+def test_a_reopened_case_takes_no_coordinator_until_consent_is_given_again(
+    proposed, regional_manager, admin_user, region
+):
+    consent_withdraw(referral=proposed, actor=regional_manager, withdrawn_on=TODAY)
+    reopened = referral_reopen(referral=proposed, actor=admin_user, reason="Familie wil toch")
+    assert reopened.status == CaseStatus.REGISTERED
+    assert not has_consent(reopened)
+    other = factories.coordinator(region, "C099")
+    with pytest.raises(TransitionError, match="toestemming"):
+        assignment_propose(referral=reopened, coordinator=other, actor=regional_manager)
+    consent_record(
+        referral=reopened,
+        actor=regional_manager,
+        given_by="Moeder",
+        given_on=TODAY,
+        scope="Opnieuw",
+    )
+    reopened.refresh_from_db()
+    assert reopened.consent_withdrawn_on is None
+    assert has_consent(reopened)
+    assignment_propose(referral=reopened, coordinator=other, actor=regional_manager)
