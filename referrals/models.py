@@ -43,6 +43,7 @@ class StopReason(models.TextChoices):
     SAFETY = "safety", _("Safety")
     SITUATION_RESOLVED = "situation_resolved", _("The situation was resolved")
     NO_COORDINATOR = "no_coordinator", _("No coordinator available")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("The family withdrew its consent")
     OTHER = "other", _("Other")
 
 
@@ -178,6 +179,9 @@ class Referral(models.Model):
         _("stop reason"), max_length=32, choices=StopReason.choices, blank=True
     )
     stop_note = models.TextField(_("note on stopping"), blank=True)
+    # The family withdrew its consent (privacy.services.consent_withdraw): no
+    # coordinator is proposed and no survey is sent until consent is recorded again.
+    consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
     return_reason = models.TextField(_("reason for sending back"), blank=True)
 
     # Optimistic locking for edits: a save with a stale version is refused.
@@ -424,7 +428,7 @@ class CaseEvent(models.Model):
             reason = StopReason(reason).label
             if self.details.get("note"):
                 reason = f"{reason}: {self.details['note']}"
-        elif self.kind == "coordinator_declined":
+        elif self.kind in ("coordinator_declined", "consent_withdrawn"):
             reason = self.details.get("note", "")
         return reason
 

@@ -138,6 +138,12 @@ def may_move(transition):
 
 
 @rules.predicate
+def consent_withdrawn(user, referral):
+    """The family withdrew its consent and has not given it again."""
+    return referral.consent_withdrawn_on is not None
+
+
+@rules.predicate
 def is_draft_of(user, referral):
     return referral.status == CaseStatus.DRAFT and referral.created_by_id == user.pk
 

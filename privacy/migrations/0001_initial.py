@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('referrals', '0006_referral_destroyed_at_referral_pseudonym'),
+        ('referrals', '0007_referral_destroyed_at_referral_pseudonym'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0005_networkmember_version'),
+        ('referrals', '0006_consent_withdrawn'),
     ]
 
     operations = [
