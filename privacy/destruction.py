@@ -76,6 +76,7 @@ RULES = {
                 "help_duration",
                 "languages",
                 "stop_reason",
+                "consent_withdrawn_on",
                 "version",
                 "pseudonym",
                 "destroyed_at",
