@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ekc.models import User
+from plans import services as plan_services
 from privacy.destruction import RULES, destroy_case
 from privacy.models import DestructionDecision, DestructionRecord, LegalHold
 from privacy.retention import due_for_destruction
@@ -205,3 +206,18 @@ def test_holds_are_lifted_not_deleted_and_the_register_is_read_only(client, admi
     delete = reverse("admin:privacy_destructionrecord_delete", args=[record.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert DestructionRecord.objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_destroying_deletes_the_scan_file(client, regional_manager, organization, coordinator):
+    from tests.plans.test_scans import image, stored_scans, upload
+
+    referral = factories.held(regional_manager, organization, coordinator.coordinator_profile)
+    plan = plan_services.plan_start(referral=referral, actor=coordinator)
+    client.force_login(coordinator)
+    assert upload(client, plan, "scan.png", image("PNG")).status_code == 302
+    assert len(stored_scans()) == 1
+    destroy_case(referral, decision=DestructionDecision.REQUEST, actor=regional_manager)
+    plan.refresh_from_db()
+    assert not plan.scan
+    assert stored_scans() == []
