@@ -12,12 +12,13 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: help install run demo test lint format messages bench backup restore clean check-python
+.PHONY: help install run demo test axe-crawl lint format messages bench backup restore clean check-python
 
 help:
 	@echo "make run      install, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test     run the whole test suite"
 	@echo "make install  create .venv and install the locked dependencies"
+	@echo "make axe-crawl scan every page of every demo case with axe (long, not in CI)"
 	@echo "make demo     load (or refresh) the demo data"
 	@echo "make lint     ruff check and format check"
 	@echo "make messages update the .po files after changing texts"
@@ -53,6 +54,10 @@ run: demo
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every page of every demo object through axe (long; not in CI).
+axe-crawl: install
+	AXE_CRAWL=1 CI=true $(PY) -m pytest tests/browser/test_axe_pages.py -p no:cacheprovider
 
 lint: install
 	$(VENV)/bin/ruff check .

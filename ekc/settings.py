@@ -295,6 +295,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Background tasks (Django 6's tasks framework): the database backend and its worker
 # (`manage.py db_worker`, started by `make run`; its own process in production).
+# The Jeugdwet keeps a youth-care file 20 years after its last change; then
+# `manage.py retention --apply` destroys it (privacy/), unless a legal hold stops it.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=20)
+
 # Where users report accessibility problems (the accessibility statement names it).
 ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # The research dashboard recomputes a selection's figures at most this often.

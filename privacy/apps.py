@@ -9,3 +9,6 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self):
+        from privacy import rules, timeline  # noqa: F401 (registers the rules and sentences)

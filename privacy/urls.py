@@ -1,3 +1,13 @@
+from django.urls import path
+
+from privacy import views
+
 app_name = "privacy"
 
-urlpatterns = []
+urlpatterns = [
+    path(
+        "aanmeldingen/<int:pk>/toestemming-ingetrokken/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+]

@@ -206,7 +206,12 @@ class ReasonForm(forms.Form):
 
 
 class StopForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why does the case end?"), choices=StopReason.choices)
+    # Withdrawn consent is a step of its own (privacy): it also ends survey links
+    # and tells the coordinator and the referrer.
+    reason = forms.ChoiceField(
+        label=_("Why does the case end?"),
+        choices=[c for c in StopReason.choices if c[0] != StopReason.CONSENT_WITHDRAWN],
+    )
     note = forms.CharField(
         label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -43,6 +43,7 @@ class StopReason(models.TextChoices):
     SAFETY = "safety", _("Safety")
     SITUATION_RESOLVED = "situation_resolved", _("The situation was resolved")
     NO_COORDINATOR = "no_coordinator", _("No coordinator available")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("The family withdrew its consent")
     OTHER = "other", _("Other")
 
 
@@ -85,6 +86,14 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+def years_after(day, years):
+    """The same day ``years`` later; 29 February becomes 1 March (never earlier)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, month=3, day=1)
+
+
 class Referral(models.Model):
     """The case: one family, referred for a conference, through its whole lifecycle."""
 
@@ -92,6 +101,10 @@ class Referral(models.Model):
     reference = models.CharField(  # noqa: DJ001
         _("reference"), max_length=20, unique=True, null=True, blank=True
     )
+    # A destroyed file (privacy/destruction.py) keeps no reference: its research
+    # pseudonym is stored, so exports name it as they did before.
+    pseudonym = models.CharField(max_length=20, blank=True, db_index=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=32,
@@ -166,6 +179,9 @@ class Referral(models.Model):
         _("stop reason"), max_length=32, choices=StopReason.choices, blank=True
     )
     stop_note = models.TextField(_("note on stopping"), blank=True)
+    # The family withdrew its consent (privacy.services.consent_withdraw): no
+    # coordinator is proposed and no survey is sent until consent is recorded again.
+    consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
     return_reason = models.TextField(_("reason for sending back"), blank=True)
 
     # Optimistic locking for edits: a save with a stale version is refused.
@@ -190,6 +206,16 @@ class Referral(models.Model):
     def __str__(self):
         label = self.reference or _("draft")
         return f"{label} {self.family_name}".strip()
+
+    @property
+    def last_changed_at(self):
+        """When the file last changed: its newest event (every change writes one)."""
+        return max([self.created_at, self.status_changed_at, *(e.at for e in self.events.all())])
+
+    @property
+    def retention_date(self):
+        """The day the Jeugdwet's retention ends: RETENTION_YEARS after the last change."""
+        return years_after(timezone.localdate(self.last_changed_at), settings.RETENTION_YEARS)
 
     @property
     def display_reference(self):
@@ -402,7 +428,7 @@ class CaseEvent(models.Model):
             reason = StopReason(reason).label
             if self.details.get("note"):
                 reason = f"{reason}: {self.details['note']}"
-        elif self.kind == "coordinator_declined":
+        elif self.kind in ("coordinator_declined", "consent_withdrawn"):
             reason = self.details.get("note", "")
         return reason
 

@@ -47,13 +47,14 @@ def coordinated_by_q(user, to_case=""):
 
 def visible_referrals_q(user):
     """A filter for the cases ``user`` may see; matches nothing for outsiders."""
+    # A destroyed file holds only anonymous facts, for the statistics: nobody opens it.
     if is_administrator(user):
-        return Q()
+        return Q(destroyed_at__isnull=True)
     # The region's work starts when the referral is submitted or registered.
     q = regions_cases_q(user) & (~Q(status=CaseStatus.DRAFT) | Q(created_by=user))
     if is_referrer(user) or is_liaison(user):
         q |= Q(organization_id=user.organization_id)
-    return q | coordinated_cases_q(user)
+    return (q | coordinated_cases_q(user)) & Q(destroyed_at__isnull=True)
 
 
 def regions_cases_q(user):
@@ -137,6 +138,12 @@ def may_move(transition):
 
 
 @rules.predicate
+def consent_withdrawn(user, referral):
+    """The family withdrew its consent and has not given it again."""
+    return referral.consent_withdrawn_on is not None
+
+
+@rules.predicate
 def is_draft_of(user, referral):
     return referral.status == CaseStatus.DRAFT and referral.created_by_id == user.pk
 
@@ -192,6 +199,8 @@ can_see_queue_warnings = is_administrator | is_regional_manager
 sees_several_organizations = is_administrator | is_regional_manager | is_coordinator
 
 rules.add_perm("referrals.see_queue_warnings", can_see_queue_warnings)
+# When the file will be destroyed: for those who keep it (and place legal holds).
+rules.add_perm("referrals.see_retention_date", is_administrator | manages_region_of)
 rules.add_perm("referrals.see_organization_column", sees_several_organizations)
 rules.add_perm("referrals.view_referral", can_view_referral)
 rules.add_perm("referrals.manage_referral", can_manage_referral)

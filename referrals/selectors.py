@@ -3,7 +3,7 @@
 import datetime
 
 import holidays
-from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -122,6 +122,14 @@ def leading_columns():
     return list(_LEADING_COLUMNS)
 
 
+def leading_order(names=None):
+    """Order terms that put the cases with these boolean columns first. A CASE, not
+    the column itself: for a user it cannot hold for, the column is the constant
+    false, and PostgreSQL refuses to ORDER BY a constant."""
+    names = leading_columns() if names is None else names
+    return [Case(When(**{name: True}, then=Value(0)), default=Value(1)) for name in names]
+
+
 def with_list_columns(referrals, user):
     return referrals.annotate(
         **{name: expression_for(user) for name, expression_for in _LIST_COLUMNS.items()}
@@ -136,9 +144,8 @@ def in_queue_order(referrals, first=()):
         *[When(status=value, then=Value(rank)) for rank, value in enumerate(STATUS_ORDER)],
         output_field=IntegerField(),
     )
-    leading = [F(name).desc() for name in first]
     return referrals.annotate(status_rank=status_rank).order_by(
-        *leading, "status_rank", "status_changed_at", "pk"
+        *leading_order(first), "status_rank", "status_changed_at", "pk"
     )
 
 

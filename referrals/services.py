@@ -308,7 +308,8 @@ def referral_return(*, referral, actor, reason):
 
 @transaction.atomic
 def consent_record(*, referral, actor, given_by, given_on, scope):
-    """Record the family's consent (required before a coordinator is proposed)."""
+    """Record the family's consent (required before a coordinator is proposed). Consent
+    given again after it was withdrawn counts again."""
     referral = lock_case(referral)
     require_action("referrals.record_consent", actor, referral)
     if given_on > _today():
@@ -316,6 +317,10 @@ def consent_record(*, referral, actor, given_by, given_on, scope):
     consent = Consent.objects.create(
         referral=referral, given_by=given_by, given_on=given_on, scope=scope, recorded_by=actor
     )
+    if referral.consent_withdrawn_on is not None:
+        # Given again (after the case was reopened): it counts from now on.
+        referral.consent_withdrawn_on = None
+        referral.save(update_fields=["consent_withdrawn_on"])
     record_event(
         referral=referral,
         actor=actor,
@@ -326,7 +331,8 @@ def consent_record(*, referral, actor, given_by, given_on, scope):
 
 
 def has_consent(referral):
-    return referral.consents.exists()
+    """The family has given consent and not withdrawn it since."""
+    return referral.consent_withdrawn_on is None and referral.consents.exists()
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -207,6 +208,7 @@ def referral_detail(request, pk):
             "current_assignment": current,
             "missing": labels(missing_of(referral)) if referral.status in WITH_REFERRER else [],
             "consent_form": ConsentForm(),
+            "retention_years": settings.RETENTION_YEARS,
         },
     )
 

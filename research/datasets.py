@@ -77,6 +77,57 @@ VALUE_LABELS = {
     "decision": Decision,
 }
 
+# The number of every code in the .sav file, fixed for good: files made years apart
+# must mean the same by the same number. A code keeps its number forever; a new
+# code takes the next free number (never a removed code's), wherever it stands in
+# the list of choices. The first numbers are the list order the files had before.
+SAV_CODES = {
+    "organization_type": {
+        "youth_care": 1,
+        "child_protection": 2,
+        "education": 3,
+        "welfare": 4,
+        "home_care": 5,
+        "disability_support": 6,
+        "mental_health": 7,
+        "healthcare": 8,
+        "legal": 9,
+        "municipality": 10,
+        "housing": 11,
+        "justice": 12,
+        "other": 13,
+    },
+    "occasion": {
+        "threatened_placement": 1,
+        "crisis": 2,
+        "child_protection_investigation": 3,
+        "return_home": 4,
+        "waiting_list": 5,
+        "threatened_eviction": 6,
+        "domestic_violence": 7,
+        "multi_problem": 8,
+        "divorce": 9,
+        "elderly_care": 10,
+        "mental_health": 11,
+        "debt": 12,
+        "detention_return": 13,
+        "restorative": 14,
+        "other": 15,
+    },
+    "stop_reason": {
+        "family_declined": 1,
+        "referrer_withdrew": 2,
+        "no_network": 3,
+        "safety": 4,
+        "situation_resolved": 5,
+        "no_coordinator": 6,
+        "other": 7,
+        "consent_withdrawn": 8,
+    },
+    "conference_kind": {"family_group": 1, "follow_up": 2, "restorative": 3},
+    "decision": {"accepted": 1, "accepted_with_conditions": 2, "rejected": 3},
+}
+
 
 def case_rows(filters):
     """One flat row per case of the cohort, from the pseudonymised export."""
@@ -176,7 +227,7 @@ def to_sav(rows):
     value_labels = {}
     for column, choices in VALUE_LABELS.items():
         # Store codes as numbers with labels, the way SPSS users expect.
-        codes = {code: index for index, code in enumerate(choices.values, start=1)}
+        codes = SAV_CODES[column]
         frame[column] = frame[column].map(lambda v, codes=codes: codes.get(v))
         value_labels[column] = {codes[code]: str(label) for code, label in choices.choices}
     labels = {name: str(label) for name, label in CASE_COLUMNS}

@@ -100,7 +100,8 @@ def export_records(filters=None):
         follow_ups = [c for c in referral.held if c.kind == ConferenceKind.FOLLOW_UP]
         plan = referral.versions[0] if referral.versions and first else None
         yield {
-            "reference": pseudonym(referral.reference or f"draft-{referral.pk}"),
+            "reference": referral.pseudonym
+            or pseudonym(referral.reference or f"draft-{referral.pk}"),
             "region": referral.region.name,
             "organization": {
                 "name": referral.organization.name,

@@ -45,6 +45,12 @@ def qr_svg(url):
     return buffer.getvalue().decode()
 
 
+def _why_no_surveys(referral):
+    if referral.consent_withdrawn_on is not None:
+        return _("The family withdrew its consent: no questionnaires are sent.")
+    return _("Surveys are sent after the conference has been held.")
+
+
 @transaction.atomic
 def invitations_create(*, conference, actor, respondent, emails=(), printed=0):
     """Invite respondents of one group: by email (one link each) and/or on paper.
@@ -56,7 +62,7 @@ def invitations_create(*, conference, actor, respondent, emails=(), printed=0):
         "research.invite_to_surveys",
         actor,
         referral,
-        refused=_("Surveys are sent after the conference has been held."),
+        refused=lambda: _why_no_surveys(referral),
     )
     if not conference.is_held:
         raise TransitionError(_("Surveys are sent after the conference has been held."))
@@ -127,7 +133,7 @@ def paper_response_enter(*, referral, actor, respondent, answers):
         "research.invite_to_surveys",
         actor,
         referral,
-        refused=_("Surveys are sent after the conference has been held."),
+        refused=lambda: _why_no_surveys(referral),
     )
     if not referral.conferences.filter(status=ConferenceStatus.HELD).exists():
         raise TransitionError(_("Surveys are sent after the conference has been held."))

@@ -6,7 +6,7 @@ it may import them; no app imports the shell.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from coordinators.selectors import proposals_for
@@ -116,8 +116,7 @@ def home_work(user):
         )
         work["org_cases"] = list(
             org_cases.exclude(status__in=ENDED).order_by(
-                *[F(name).desc() for name in referral_selectors.leading_columns()],
-                "-status_changed_at",
+                *referral_selectors.leading_order(), "-status_changed_at"
             )[:10]
         )
     return work

@@ -13,13 +13,16 @@ def give_device(user, secret=TEST_SECRET):
     return second_factor.set_up_with_secret(user, secret)
 
 
-def current_code(user, secret=TEST_SECRET):
-    """The code the app shows now. django-otp refuses a code twice (replays), so
-    the device forgets the last code it accepted: a test may log in twice within
-    the same 30 seconds."""
+def current_code(user, secret=None):
+    """The code ``user``'s app shows now (from the secret of their device, or
+    ``secret``). django-otp refuses a code twice (replays), so the device forgets the
+    last code it accepted: a test may log in twice within the same 30 seconds."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    TOTPDevice.objects.filter(user=user).update(last_t=-1)
+    devices = TOTPDevice.objects.filter(user=user)
+    devices.update(last_t=-1)
+    if secret is None:
+        secret = second_factor.base32_secret(devices.get(confirmed=True))
     return pyotp.TOTP(secret).now()
 
 

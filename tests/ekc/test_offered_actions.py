@@ -43,6 +43,7 @@ def _detail(case):
                 "coordinators.propose_coordinator",
                 "research.invite_to_surveys",
                 "plans.close_case",
+                "privacy.withdraw_consent",
             )
         },
         "coordinators.withdraw_coordinator": list(assignments.select_related("referral")),

@@ -1,0 +1,337 @@
+"""Destroying a file: what goes, what stays, and the register.
+
+A destroyed case keeps only the anonymous facts the statistics contract needs
+(codes, dates, counts and grades), so ``research_stats`` gives the same figures
+before and after. Every field of every model that holds case data is listed
+below, as cleared or kept (a test fails on a field that is neither): names,
+birth dates, addresses, contact details and every free text go, and so do the
+network's people, the contact persons, the consents and the scans (their files
+too). The access log and the change history keep who did what and when, but
+their texts about the case are replaced, inside ``log_redaction()``.
+"""
+
+from dataclasses import dataclass, field
+
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ekc.log_guard import log_redaction
+from plans.scans import delete_scan_after_commit
+from privacy.models import DestructionRecord
+from referrals.models import Referral
+from research.export import pseudonym
+
+# What stands in for a destroyed case's texts in the logs.
+REDACTED = "[vernietigd]"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How the rows of one model are destroyed: ``case`` is the path from the model
+    to its case; ``delete`` removes the rows; otherwise ``clear`` gives each cleared
+    field its new value and ``keep`` names the fields left as they are."""
+
+    case: str
+    delete: bool = False
+    clear: dict = field(default_factory=dict)
+    keep: frozenset = frozenset()
+
+
+RULES = {
+    "referrals.Referral": Rule(
+        case="pk",
+        clear={
+            "reference": None,
+            "question": "",
+            "bounds": "",
+            "problem_areas": "",
+            "family_name": "",
+            "address": "",
+            "postcode": "",
+            "municipality": "",
+            "funder": "",
+            "budget_number": "",
+            "stop_note": "",
+            "return_reason": "",
+        },
+        keep=frozenset(
+            [
+                "id",
+                "status",
+                "region",
+                "organization",
+                "referrer",
+                "created_by",
+                "created_at",
+                "status_changed_at",
+                "referred_on",
+                "registered_at",
+                "first_contact_on",
+                "occasion",
+                "help_duration",
+                "languages",
+                "stop_reason",
+                "consent_withdrawn_on",
+                "version",
+                "pseudonym",
+                "destroyed_at",
+            ]
+        ),
+    ),
+    "referrals.MainPerson": Rule(
+        case="referral",
+        clear={"name": "", "birth_date": None, "birth_year": None, "sex": "", "lives_with": ""},
+        keep=frozenset({"id", "referral", "is_child"}),
+    ),
+    "referrals.InvolvedProfessional": Rule(case="referral", delete=True),
+    "referrals.NetworkMember": Rule(case="referral", delete=True),
+    "referrals.Consent": Rule(case="referral", delete=True),
+    "referrals.CaseEvent": Rule(
+        case="referral",
+        clear={"details": {}},
+        keep=frozenset({"id", "referral", "at", "actor", "kind", "from_status", "to_status"}),
+    ),
+    "coordinators.ConflictOfInterest": Rule(case="referral", delete=True),
+    "coordinators.Assignment": Rule(
+        case="referral",
+        clear={"decline_note": ""},
+        keep=frozenset(
+            [
+                "id",
+                "referral",
+                "coordinator",
+                "status",
+                "proposed_by",
+                "proposed_at",
+                "responded_at",
+                "decline_reason",
+            ]
+        ),
+    ),
+    "conferences.ContactMoment": Rule(
+        case="referral",
+        clear={"note": "", "professional": "", "member": None},
+        keep=frozenset({"id", "referral", "on", "method", "minutes", "recorded_by", "recorded_at"}),
+    ),
+    "conferences.Conference": Rule(
+        case="referral",
+        clear={"address": "", "interpreter_note": "", "food": "", "rituals": ""},
+        keep=frozenset(
+            [
+                "id",
+                "referral",
+                "kind",
+                "status",
+                "starts_at",
+                "location_type",
+                "languages",
+                "interpreter",
+                "held_on",
+                "information_start",
+                "information_end",
+                "private_time_start",
+                "private_time_end",
+                "presentation_start",
+                "presentation_end",
+                "duration_minutes",
+                "created_by",
+                "created_at",
+                "version",
+            ]
+        ),
+    ),
+    "conferences.InformingProfessional": Rule(
+        case="conference__referral",
+        clear={"name": "", "organization": "", "role": ""},
+        keep=frozenset({"id", "conference", "present"}),
+    ),
+    "conferences.Participant": Rule(
+        case="conference__referral",
+        clear={"member": None},
+        keep=frozenset({"id", "conference", "relation", "attendance"}),
+    ),
+    "conferences.Reminder": Rule(case="referral", delete=True),
+    "plans.FamilyPlan": Rule(
+        case="referral",
+        clear={"contingency": "", "reconvene": "", "contact_person": "", "scan": ""},
+        keep=frozenset(
+            [
+                "id",
+                "referral",
+                "conference",
+                "version",
+                "status",
+                "written_language",
+                "created_by",
+                "created_at",
+                "submitted_at",
+                "edit_version",
+            ]
+        ),
+    ),
+    "plans.EvaluationMoment": Rule(
+        case="plan__referral", keep=frozenset({"id", "plan", "due_on", "evaluation"})
+    ),
+    "plans.Agreement": Rule(
+        case="plan__referral",
+        clear={"what": "", "who": "", "when": "", "help_not_started_note": ""},
+        keep=frozenset(
+            [
+                "id",
+                "plan",
+                "position",
+                "life_domain",
+                "carried_by",
+                "organization_type",
+                "help_started_on",
+                "version",
+            ]
+        ),
+    ),
+    "plans.PlanDecision": Rule(
+        case="plan__referral",
+        clear={"conditions": "", "reason": ""},
+        keep=frozenset({"id", "plan", "decision", "unmet_bound", "decided_by", "decided_at"}),
+    ),
+    "plans.Evaluation": Rule(
+        case="plan__referral",
+        clear={"present": "", "note": ""},
+        keep=frozenset({"id", "plan", "held_on", "decision", "recorded_by", "recorded_at"}),
+    ),
+    "plans.EvaluationItem": Rule(
+        case="evaluation__plan__referral",
+        keep=frozenset({"id", "evaluation", "agreement", "status"}),
+    ),
+    "plans.Outcome": Rule(
+        case="referral", keep=frozenset({"id", "referral", "code", "recorded_by", "recorded_at"})
+    ),
+    "research.SurveyInvitation": Rule(
+        case="referral",
+        clear={"email": ""},
+        keep=frozenset(
+            [
+                "id",
+                "referral",
+                "conference",
+                "respondent",
+                "by_email",
+                "token",
+                "short_code",
+                "created_by",
+                "created_at",
+                "expires_at",
+                "reminded_at",
+                "used_at",
+            ]
+        ),
+    ),
+    "research.SurveyResponse": Rule(
+        case="referral",
+        clear={"information_needed": "", "informed_by": "", "comments": ""},
+        keep=frozenset(
+            [
+                "id",
+                "referral",
+                "invitation",
+                "respondent",
+                "informed_enough",
+                "had_say",
+                "grade_conference",
+                "grade_plan",
+                "grade_coordinator",
+                "grade_cooperation",
+                "entered_by",
+                "created_at",
+            ]
+        ),
+    ),
+    "privacy.LegalHold": Rule(
+        case="referral",
+        clear={"reason": ""},
+        keep=frozenset({"id", "referral", "until", "placed_by", "placed_at", "lifted_at"}),
+    ),
+}
+
+
+def _rows(label, referral):
+    rule = RULES[label]
+    model = apps.get_model(label)
+    return model, rule, model._default_manager.filter(**{rule.case: referral.pk})
+
+
+def _logged_objects(referral):
+    """The log entries about the case: of its rows, and of rows it had that were
+    deleted before (their creation entry names the row they belonged to)."""
+    objects = Q(pk__in=[])
+    ids_of = {}
+    for label in RULES:
+        model, rule, rows = _rows(label, referral)
+        ids = list(rows.values_list("pk", flat=True))
+        ids_of[model] = ids
+        content_type = ContentType.objects.get_for_model(model)
+        if ids:
+            objects |= Q(content_type=content_type, object_pk__in=[str(pk) for pk in ids])
+    for label, rule in RULES.items():
+        if rule.case == "pk":
+            continue
+        model = apps.get_model(label)
+        hop = rule.case.split("__")[0]
+        parents = ids_of.get(model._meta.get_field(hop).related_model, [])
+        if parents:
+            content_type = ContentType.objects.get_for_model(model)
+            values = [*parents, *(str(pk) for pk in parents)]
+            # [old, new]: a creation names the case second, a deletion first.
+            objects |= Q(content_type=content_type) & (
+                Q(**{f"changes__{hop}__1__in": values}) | Q(**{f"changes__{hop}__0__in": values})
+            )
+    return objects
+
+
+def _redact_logs(referral, name):
+    entries = LogEntry.objects.filter(_logged_objects(referral))
+    with log_redaction():
+        entries.update(object_repr=name, changes=None, changes_text="", serialized_data=None)
+        # A search's words may have been the family's name.
+        for entry in entries.filter(additional_data__has_key="query"):
+            entry.additional_data = {**entry.additional_data, "query": REDACTED}
+            LogEntry.objects.filter(pk=entry.pk).update(additional_data=entry.additional_data)
+
+
+@transaction.atomic
+def destroy_case(referral, *, decision, actor=None):
+    """Destroy ``referral``'s file (see the module's docstring); returns its record in
+    the destruction register."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.destroyed_at:
+        raise ValueError("This file has been destroyed already.")
+    name = referral.pseudonym or pseudonym(referral.reference or f"draft-{referral.pk}")
+    record = DestructionRecord.objects.create(
+        pseudonym=name,
+        decision=decision,
+        retention_date=referral.retention_date,
+        decided_by=actor,
+    )
+    _redact_logs(referral, name)
+    scans = list(
+        apps.get_model("plans.FamilyPlan")
+        .objects.filter(referral=referral)
+        .exclude(scan="")
+        .values_list("scan", flat=True)
+    )
+    # Not in the change history: a deletion's entry would copy the very names it removes.
+    with disable_auditlog():
+        for label, rule in RULES.items():
+            if rule.delete:
+                _rows(label, referral)[2].delete()
+    for label, rule in RULES.items():
+        if rule.clear:
+            _rows(label, referral)[2].update(**rule.clear)
+    Referral.objects.filter(pk=referral.pk).update(pseudonym=name, destroyed_at=timezone.now())
+    for path in scans:
+        delete_scan_after_commit(path)
+    return record

@@ -1,0 +1,26 @@
+"""Who may record the family's rights on a case.
+
+Withdrawn consent ends the case: before the conference it stops it, after the
+conference it closes it. So it is open to exactly those who may stop the case
+(``referrals.stop_referral``) or close it (``plans.close_case``) now.
+"""
+
+import plans.rules  # noqa: F401 (declares plans.close_case)
+import referrals.rules  # noqa: F401 (declares referrals.stop_referral)
+from ekc.rules import ACTIONS, add_action
+
+
+def _who(name):
+    return ACTIONS[name][0]
+
+
+def _rule(name):
+    who, when = ACTIONS[name]
+    return who & when
+
+
+add_action(
+    "privacy.withdraw_consent",
+    _who("referrals.stop_referral") | _who("plans.close_case"),
+    _rule("referrals.stop_referral") | _rule("plans.close_case"),
+)
