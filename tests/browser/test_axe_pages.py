@@ -73,6 +73,10 @@ NOT_PAGES = {
     "logout": "an action: logs out and leaves",
     "set_language": "an action: the language form in the footer posts to it",
     "plans:scan": "a download: the scan of the signed plan (the demo has none)",
+    "second_factor_recovery_codes": (
+        "shown once, right after setting up the second factor: scanned in "
+        "tests/browser/test_second_factor.py"
+    ),
 }
 # Pages that change with the state of their case: scanned in every state. All
 # others are scanned in the first state each role can open them in.

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_research_accessibility import serious
 from tests.conftest import PASSWORD
 from tests.second_factor import current_code
 
@@ -34,6 +35,7 @@ def test_regional_manager_sets_up_the_second_step_and_logs_in_with_a_code(
     expect(page.get_by_role("heading", name="Tweede stap instellen")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/tweede-stap/instellen/"))
     page.screenshot(path=str(SCREENSHOTS / "second-factor-setup-phone.png"), full_page=True)
+    assert serious(page) == []
     page.goto(f"{live_server.url}/aanmeldingen/")
     expect(page.get_by_role("heading", name="Tweede stap instellen")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -49,6 +51,7 @@ def test_regional_manager_sets_up_the_second_step_and_logs_in_with_a_code(
     expect(page.get_by_role("heading", name="Je herstelcodes")).to_be_visible()
     expect(page.get_by_role("list", name="Herstelcodes").get_by_role("listitem")).to_have_count(10)
     page.screenshot(path=str(SCREENSHOTS / "second-factor-codes-phone.png"), full_page=True)
+    assert serious(page) == []
     page.get_by_role("link", name="Ik heb de codes bewaard, verder").click()
     expect(page.get_by_role("heading", name="Zaken")).to_be_visible()
     context.close()
@@ -59,6 +62,7 @@ def test_regional_manager_sets_up_the_second_step_and_logs_in_with_a_code(
     _password(page, live_server.url, regional_manager)
     expect(page.get_by_role("heading", name="Tweede stap")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "second-factor-code-phone.png"), full_page=True)
+    assert serious(page) == []
     page.get_by_role("textbox", name="Code").fill(current_code(regional_manager, secret))
     page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
