@@ -14,7 +14,6 @@ Wrong codes count towards the login lockout (django-axes), exactly as wrong pass
 do: each is reported as a failed login of the user's email address.
 """
 
-import functools
 import time
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -158,16 +157,6 @@ def require_recent_second_factor(request, minutes=None):
     if not has_device(request.user):
         return _to("second_factor_setup", request, target)
     return _to("second_factor_verify", request, target)
-
-
-def recent_second_factor_required(view):
-    """View decorator for :func:`require_recent_second_factor`."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return require_recent_second_factor(request) or view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _credentials(user):

@@ -260,3 +260,10 @@ def test_an_administrator_resets_a_second_factor_and_it_is_logged(
 def test_the_demo_secret_gives_codes_that_oathtool_would_give():
     assert len(TEST_SECRET) == 32
     assert pyotp.TOTP(TEST_SECRET).now().isdigit()
+
+
+def test_every_password_login_asks_for_the_code_again(client, researcher):
+    client.force_login(researcher)
+    assert client.get("/onderzoek/").status_code == 200
+    _password_login(client, researcher)
+    assert client.get("/onderzoek/").url.startswith(VERIFY + "?next=")
