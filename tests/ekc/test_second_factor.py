@@ -265,5 +265,6 @@ def test_the_demo_secret_gives_codes_that_oathtool_would_give():
 def test_every_password_login_asks_for_the_code_again(client, researcher):
     client.force_login(researcher)
     assert client.get("/onderzoek/").status_code == 200
+    client.post("/uitloggen/")
     _password_login(client, researcher)
     assert client.get("/onderzoek/").url.startswith(VERIFY + "?next=")
