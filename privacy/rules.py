@@ -24,3 +24,8 @@ add_action(
     _who("referrals.stop_referral") | _who("plans.close_case"),
     _rule("referrals.stop_referral") | _rule("plans.close_case"),
 )
+
+
+# The right of access: a report for one person of a case, made by those who keep
+# the file (the region's manager, an administrator), in any state of the case.
+add_action("privacy.produce_access_report", referrals.rules.can_manage_referral)

@@ -10,4 +10,5 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("aanmeldingen/<int:pk>/inzage/", views.access_report, name="access_report"),
 ]

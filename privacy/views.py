@@ -1,12 +1,17 @@
 from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from coordinators.services import current_assignment
 from ekc.audit import AccessAction, log_access
 from ekc.rules import allowed, require
 from privacy import services
+from privacy.access_report import access_report as access_report_of
+from privacy.access_report import subject_of, subjects
 from privacy.forms import ConsentWithdrawalForm
 from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
@@ -45,3 +50,53 @@ def consent_withdraw(request, pk):
             ).count(),
         )
     return render(request, "privacy/consent_withdraw.html", context)
+
+
+ACCESS_FORMATS = ("page", "pdf", "json")
+
+
+@require_safe
+def access_report(request, pk):
+    """The right of access: choose the person, then read the report on the page, or
+    download it as a PDF or a JSON file. Every report made is in the access log."""
+    user = request.user
+    referral = get_referral_for(user, pk)
+    require(allowed("privacy.produce_access_report", user, referral))
+    people = subjects(referral)
+    key = request.GET.get("person", "")
+    fmt = request.GET.get("format", "page")
+    person = subject_of(referral, key) if key else None
+    if person is None or fmt not in ACCESS_FORMATS:
+        log_access(request, referral, AccessAction.VIEW, detail={"page": "access_report"})
+        error = _("Choose a person of this case.") if key and person is None else ""
+        return render(
+            request,
+            "privacy/access_report.html",
+            {"referral": referral, "people": people, "error": error, "chosen": key},
+        )
+    report = access_report_of(referral, person)
+    action = AccessAction.VIEW if fmt == "page" else AccessAction.EXPORT
+    log_access(
+        request, referral, action, detail={"page": "access_report", "person": key, "format": fmt}
+    )
+    name = f"inzage-{referral.display_reference}-{key}"
+    if fmt == "json":
+        response = JsonResponse(report, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(render_access_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return render(
+        request,
+        "privacy/access_report.html",
+        {"referral": referral, "people": people, "report": report, "chosen": key},
+    )
+
+
+def render_access_pdf(report):
+    html = render_to_string("privacy/pdf/access_report.html", {"report": report})
+    from weasyprint import HTML  # the system's Pango is needed only for PDFs
+
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

@@ -62,6 +62,8 @@ CASE_PAGES = {
     "coordinators:accept",
     "coordinators:decline",
     "coordinators:withdraw",
+    "privacy:consent_withdraw",
+    "privacy:access_report",
 }
 # Pages without a case in the address that can list cases or their people.
 LIST_PAGES = {

@@ -44,6 +44,7 @@ def _detail(case):
                 "research.invite_to_surveys",
                 "plans.close_case",
                 "privacy.withdraw_consent",
+                "privacy.produce_access_report",
             )
         },
         "coordinators.withdraw_coordinator": list(assignments.select_related("referral")),
