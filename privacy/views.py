@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from coordinators.services import current_assignment
 from ekc.audit import AccessAction, log_access
 from ekc.rules import allowed, require
+from ekc.second_factor import require_recent_second_factor
 from privacy import services
 from privacy.access_report import access_report as access_report_of
 from privacy.access_report import subject_of, subjects
@@ -74,6 +75,10 @@ def access_report(request, pk):
             "privacy/access_report.html",
             {"referral": referral, "people": people, "error": error, "chosen": key},
         )
+    # The report lists who opened the file: like the access log, it asks for a
+    # recent second factor.
+    if step_up := require_recent_second_factor(request):
+        return step_up
     report = access_report_of(referral, person)
     action = AccessAction.VIEW if fmt == "page" else AccessAction.EXPORT
     log_access(

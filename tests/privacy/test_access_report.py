@@ -120,3 +120,18 @@ def test_a_person_of_another_case_gives_a_message_not_a_report(
 def test_who_may_make_the_report(client, case, request, role, status):
     client.force_login(request.getfixturevalue(role))
     assert client.get(_url(case)).status_code == status
+
+
+def test_the_report_asks_for_the_code_again_after_15_minutes(client, case, regional_manager):
+    from tests.ekc.test_second_factor import _age_second_factor
+
+    child = case.main_persons.get()
+    url = _url(case, person=f"main-{child.pk}", format="json")
+    client.force_login(regional_manager)
+    _age_second_factor(client, 14)
+    assert client.get(url).status_code == 200
+    _age_second_factor(client, 16)
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/tweede-stap/?next=")
+    # Choosing the person is no report yet: no fresh code needed for that.
+    assert client.get(_url(case)).status_code == 200
