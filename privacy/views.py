@@ -69,7 +69,9 @@ def access_report(request, pk):
     person = subject_of(referral, key) if key else None
     if person is None or fmt not in ACCESS_FORMATS:
         log_access(request, referral, AccessAction.VIEW, detail={"page": "access_report"})
-        error = _("Choose a person of this case.") if key and person is None else ""
+        # Asked for a report without a person, or for one of another case.
+        asked = key or "format" in request.GET
+        error = _("Choose a person of this case.") if asked and person is None else ""
         return render(
             request,
             "privacy/access_report.html",

@@ -103,6 +103,10 @@ def test_a_person_of_another_case_gives_a_message_not_a_report(
     page = client.get(_url(case, person=f"main-{stranger.pk}")).content.decode()
     assert "Kies een persoon uit deze zaak." in page
     assert "Wie heeft het dossier geopend" not in page
+    # Asking for a report with no person chosen says so too; just opening the page does not.
+    empty = client.get(_url(case, person="", format="page")).content.decode()
+    assert "Kies een persoon uit deze zaak." in empty
+    assert "Kies een persoon uit deze zaak." not in client.get(_url(case)).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -135,3 +139,25 @@ def test_the_report_asks_for_the_code_again_after_15_minutes(client, case, regio
     assert response.status_code == 302 and response.url.startswith("/tweede-stap/?next=")
     # Choosing the person is no report yet: no fresh code needed for that.
     assert client.get(_url(case)).status_code == 200
+
+
+def test_the_report_asks_the_same_queries_however_many_views_and_people(
+    client, case, regional_manager, coordinator, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    child = case.main_persons.get()
+    url = _url(case, person=f"main-{child.pk}", format="json")
+    client.force_login(regional_manager)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    expected = len(few.captured_queries)  # each request clears the log: count now
+    factories.network(case, coordinator, size=10)
+    for _ in range(20):
+        client.get(reverse("referrals:detail", args=[case.pk]))
+    with django_assert_num_queries(expected):
+        client.get(url)
