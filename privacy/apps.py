@@ -11,4 +11,12 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self):
-        from privacy import rules, timeline  # noqa: F401 (registers the rules and sentences)
+        from auditlog.registry import auditlog
+
+        from privacy import rules, selectors, timeline  # noqa: F401 (rules and sentences)
+        from privacy.models import LegalHold, RightsRequest
+        from referrals.selectors import register_list_column
+
+        auditlog.register(RightsRequest)
+        auditlog.register(LegalHold)
+        register_list_column("request_due", selectors.request_due)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ekc.log_guard import log_redaction
 from plans.scans import delete_scan_after_commit
-from privacy.models import DestructionRecord
+from privacy.models import DestructionRecord, RequestOutcome, RightsRequest
 from referrals.models import Referral
 from research.export import pseudonym
 
@@ -255,6 +255,27 @@ RULES = {
         clear={"reason": ""},
         keep=frozenset({"id", "referral", "until", "placed_by", "placed_at", "lifted_at"}),
     ),
+    # The request stays as the record of what was asked and decided, and when.
+    "privacy.RightsRequest": Rule(
+        case="referral",
+        clear={"subject": "", "requester_name": "", "details": "", "outcome_note": ""},
+        keep=frozenset(
+            {
+                "id",
+                "referral",
+                "kind",
+                "requester",
+                "requested_on",
+                "due_on",
+                "recorded_by",
+                "recorded_at",
+                "outcome",
+                "refusal_ground",
+                "decided_on",
+                "decided_by",
+            }
+        ),
+    ),
 }
 
 
@@ -331,6 +352,10 @@ def destroy_case(referral, *, decision, actor=None):
     for label, rule in RULES.items():
         if rule.clear:
             _rows(label, referral)[2].update(**rule.clear)
+    # A request still open has its answer: the file is gone.
+    RightsRequest.objects.filter(referral=referral, outcome="").update(
+        outcome=RequestOutcome.DESTROYED, decided_on=timezone.localdate()
+    )
     Referral.objects.filter(pk=referral.pk).update(pseudonym=name, destroyed_at=timezone.now())
     for path in scans:
         delete_scan_after_commit(path)

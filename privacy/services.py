@@ -13,9 +13,20 @@ from coordinators.services import current_assignment
 from ekc.rules import require_action
 from plans.services import case_close
 from privacy import notifications
+from privacy.access_report import subject_of
+from privacy.destruction import destroy_case
+from privacy.models import (
+    REFUSAL_GROUNDS,
+    DestructionDecision,
+    LegalHold,
+    Requester,
+    RequestKind,
+    RequestOutcome,
+    RightsRequest,
+)
 from referrals.lifecycle import ENDED
-from referrals.models import StopReason
-from referrals.services import lock_case, record_event, referral_stop
+from referrals.models import MainPerson, StopReason
+from referrals.services import TransitionError, lock_case, record_event, referral_stop
 from research.models import SurveyInvitation
 
 
@@ -89,3 +100,137 @@ def consent_withdraw(*, referral, actor, withdrawn_on, note=""):
         referral, recipients=recipients, withdrawn_on=withdrawn_on, stopped=stopped
     )
     return referral
+
+
+def age_on(person, day):
+    """The youngest age ``person`` can have on ``day`` (None when unknown): with only a
+    birth year, the birthday may still be to come."""
+    if person.birth_date:
+        born = person.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    if person.birth_year:
+        return day.year - person.birth_year - 1
+    return None
+
+
+# From this age a child asks for itself (Jeugdwet 7.3.9/7.3.10); younger, the parents do.
+OWN_REQUEST_AGE = 12
+
+
+def requester_problem(*, person, requester, requested_on):
+    """Why ``requester`` cannot ask for ``person`` (a message), or ''."""
+    is_child = isinstance(person, MainPerson) and person.is_child
+    if requester == Requester.PARENT and not is_child:
+        return _("A parent or guardian asks only for a child of the case.")
+    if requester == Requester.SELF and is_child:
+        age = age_on(person, requested_on)
+        if age is None:
+            return _(
+                "We do not know how old this child is. Fill in the birth date first: "
+                "under 12, the parents ask for the child."
+            )
+        if age < OWN_REQUEST_AGE:
+            return _("This child is under 12. The parents or the guardian ask for the child.")
+    return ""
+
+
+@transaction.atomic
+def rights_request_record(
+    *, referral, actor, kind, subject, requester, requested_on, requester_name="", details=""
+):
+    """Record a request of the family about its file; the deadline follows from its
+    kind (1 month for access and correction, 3 months for destruction)."""
+    referral = lock_case(referral)
+    require_action("privacy.record_request", actor, referral)
+    person = subject_of(referral, subject)
+    if person is None:
+        raise ValueError("The request must be about a person of this case.")
+    if requested_on > timezone.localdate():
+        raise ValueError("A request cannot be received in the future.")
+    if problem := requester_problem(person=person, requester=requester, requested_on=requested_on):
+        raise ValueError(problem)
+    request = RightsRequest.objects.create(
+        referral=referral,
+        kind=kind,
+        subject=subject,
+        requester=requester,
+        requester_name=requester_name.strip() if requester != Requester.SELF else "",
+        details=details.strip(),
+        requested_on=requested_on,
+        due_on=RightsRequest.deadline(kind, requested_on),
+        recorded_by=actor,
+    )
+    record_event(
+        referral=referral,
+        actor=actor,
+        kind="rights_request_recorded",
+        details={"request": request.pk, "kind": kind, "due_on": request.due_on.isoformat()},
+    )
+    return request
+
+
+# The decisions each kind of request can end in.
+OUTCOMES = {
+    RequestKind.ACCESS: (RequestOutcome.ANSWERED, RequestOutcome.REFUSED),
+    RequestKind.CORRECTION: (RequestOutcome.CORRECTED, RequestOutcome.REFUSED),
+    RequestKind.DESTRUCTION: (RequestOutcome.DESTROYED, RequestOutcome.REFUSED),
+}
+
+
+def destruction_blocker(referral):
+    """Why the file cannot be destroyed now (a message), or ''."""
+    if referral.legal_holds.filter(LegalHold.holding_q()).exists():
+        return _("A legal hold keeps this file. It cannot be destroyed while the hold lasts.")
+    if referral.status not in ENDED:
+        return _(
+            "The case is still running. End it first (for example: the family withdrew "
+            "its consent), then destroy the file."
+        )
+    return ""
+
+
+@transaction.atomic
+def rights_request_decide(
+    *, rights_request, actor, outcome, decided_on, refusal_ground="", note=""
+):
+    """Decide an open request. A refusal names its ground and explains it; a
+    correction says what was corrected (the change itself is made in the case's
+    forms, and is in its change history). Destroying follows the retention rules'
+    destruction (``destroy_case``, decision "request"): not while a legal hold
+    lasts, and only once the case has ended. Returns the decided request."""
+    rights_request = RightsRequest.objects.select_for_update().get(pk=rights_request.pk)
+    referral = lock_case(rights_request.referral)
+    require_action("privacy.decide_request", actor, referral)
+    if not rights_request.is_open:
+        raise TransitionError(_("This request has been decided already."))
+    kind = rights_request.kind
+    if outcome not in OUTCOMES[kind]:
+        raise ValueError(f"A {kind} request cannot end as {outcome}.")
+    if decided_on > timezone.localdate() or decided_on < rights_request.requested_on:
+        raise ValueError("The decision's day must lie between the request and today.")
+    note = note.strip()
+    if outcome == RequestOutcome.REFUSED:
+        if refusal_ground not in REFUSAL_GROUNDS[kind] or not note:
+            raise ValueError("A refusal names its ground and explains it.")
+    else:
+        refusal_ground = ""
+    if outcome == RequestOutcome.CORRECTED and not note:
+        raise ValueError("Say what was corrected.")
+    if outcome == RequestOutcome.DESTROYED and (blocker := destruction_blocker(referral)):
+        raise TransitionError(blocker)
+    rights_request.outcome = outcome
+    rights_request.refusal_ground = refusal_ground
+    rights_request.outcome_note = note
+    rights_request.decided_on = decided_on
+    rights_request.decided_by = actor
+    rights_request.save()
+    record_event(
+        referral=referral,
+        actor=actor,
+        kind="rights_request_decided",
+        details={"request": rights_request.pk, "kind": kind, "outcome": outcome},
+    )
+    if outcome == RequestOutcome.DESTROYED:
+        destroy_case(referral, decision=DestructionDecision.REQUEST, actor=actor)
+        rights_request.refresh_from_db()
+    return rights_request

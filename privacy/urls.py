@@ -11,4 +11,7 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path("aanmeldingen/<int:pk>/inzage/", views.access_report, name="access_report"),
+    path("aanmeldingen/<int:pk>/verzoeken/", views.case_requests, name="case_requests"),
+    path("verzoeken/", views.requests, name="requests"),
+    path("verzoeken/<int:pk>/", views.rights_request, name="request"),
 ]

@@ -1,19 +1,24 @@
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from coordinators.services import current_assignment
-from ekc.audit import AccessAction, log_access
+from ekc import formatting
+from ekc.audit import AccessAction, log_access, log_access_many
+from ekc.editing import submit_once
 from ekc.rules import allowed, require
 from ekc.second_factor import require_recent_second_factor
 from privacy import services
 from privacy.access_report import access_report as access_report_of
 from privacy.access_report import subject_of, subjects
-from privacy.forms import ConsentWithdrawalForm
+from privacy.forms import ConsentWithdrawalForm, RightsDecisionForm, RightsRequestForm
+from privacy.models import RequestKind, RequestOutcome
+from privacy.rules import can_see_requests
+from privacy.selectors import decided_requests_for, open_requests_for, requests_for
 from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
 from research.models import SurveyInvitation
@@ -107,3 +112,120 @@ def render_access_pdf(report):
     from weasyprint import HTML  # the system's Pango is needed only for PDFs
 
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+@require_safe
+def requests(request):
+    """The region's requests about files: open ones by deadline, then the decided."""
+    user = request.user
+    require(can_see_requests(user))
+    open_requests = list(open_requests_for(user))
+    decided = list(decided_requests_for(user))
+    shown = [r.referral for r in open_requests + decided if not r.referral.destroyed_at]
+    log_access_many(request, shown, AccessAction.LIST, detail={"page": "rights_requests"})
+    return render(
+        request,
+        "privacy/requests.html",
+        {"open_requests": open_requests, "decided": decided, "today": timezone.localdate()},
+    )
+
+
+@submit_once
+def case_requests(request, pk):
+    """A case's requests, and the form to record a new one."""
+    user = request.user
+    referral = get_referral_for(user, pk)
+    require(allowed("privacy.record_request", user, referral))
+    form = RightsRequestForm(
+        request.POST or None, referral=referral, initial={"requested_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                recorded = services.rights_request_record(
+                    referral=referral, actor=user, **form.cleaned_data
+                )
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Request recorded. Answer it before %(day)s.")
+                    % {"day": formatting.day(recorded.due_on)},
+                )
+                return redirect("privacy:request", pk=recorded.pk)
+        messages.error(request, _("Not saved yet: check the fields marked in red."))
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "rights_requests"})
+    names = dict(subjects(referral))
+    recorded = [(r, names.get(r.subject, "—")) for r in referral.rights_requests.all()]
+    return render(
+        request,
+        "privacy/case_requests.html",
+        {
+            "referral": referral,
+            "form": form,
+            "recorded": recorded,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def rights_request(request, pk):
+    """One request: what was asked, the deadline, and the decision (while open)."""
+    user = request.user
+    asked = get_object_or_404(requests_for(user), pk=pk)
+    referral = asked.referral
+    if referral.destroyed_at:
+        # Only the record of the decision is left; the file is gone.
+        return render(request, "privacy/request.html", {"asked": asked, "destroyed": True})
+    require(allowed("privacy.decide_request", user, referral))
+    blocker = (
+        services.destruction_blocker(referral) if asked.kind == RequestKind.DESTRUCTION else ""
+    )
+    form = None
+    if asked.is_open:
+        form = RightsDecisionForm(
+            request.POST or None,
+            rights_request=asked,
+            initial={"decided_on": timezone.localdate()},
+            can_destroy=not blocker,
+        )
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("This request has been decided already."))
+            return redirect("privacy:request", pk=pk)
+        if form.is_valid():
+            try:
+                decided = services.rights_request_decide(
+                    rights_request=asked, actor=user, **form.cleaned_data
+                )
+            except TransitionError as exc:
+                messages.error(request, str(exc))
+                return redirect("privacy:request", pk=pk)
+            if decided.outcome == RequestOutcome.DESTROYED:
+                referral.refresh_from_db(fields=["pseudonym"])
+                messages.success(
+                    request,
+                    _(
+                        "The file has been destroyed. The destruction register names it "
+                        "%(pseudonym)s."
+                    )
+                    % {"pseudonym": referral.pseudonym},
+                )
+                return redirect("privacy:requests")
+            messages.success(request, _("Decision saved."))
+            return redirect("privacy:request", pk=pk)
+        messages.error(request, _("Not saved yet: check the fields marked in red."))
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "rights_request"})
+    return render(
+        request,
+        "privacy/request.html",
+        {
+            "asked": asked,
+            "referral": referral,
+            "person": dict(subjects(referral)).get(asked.subject, "—"),
+            "form": form,
+            "blocker": blocker,
+            "today": timezone.localdate(),
+        },
+    )

@@ -11,6 +11,7 @@ NAVIGATION = [
     (_("Coordinators"), "coordinators:pool", "coordinators.view_pool"),
     (_("No conference"), "referrals:non_offers", "referrals.view_nonoffers"),
     (_("Help requests"), "plans:waiting_help", "plans.view_waiting_help"),
+    (_("Privacy requests"), "privacy:requests", "privacy.view_requests"),
     (_("Research"), "research:dashboard", "research.view_dashboard"),
     (_("My availability"), "coordinators:availability", "coordinators.edit_own_availability"),
     (_("Import"), "import_registrations", "ekc.use_admin_site"),

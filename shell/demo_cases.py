@@ -17,7 +17,10 @@ from coordinators.services import assignment_accept, assignment_decline, assignm
 from ekc.models import User
 from plans import services as plan_services
 from plans.models import Decision, UnmetBound
+from privacy.models import Requester, RequestKind
+from privacy.services import rights_request_record
 from referrals import services
+from referrals.lifecycle import CaseStatus
 from referrals.models import (
     CaseEvent,
     InvolvedProfessional,
@@ -162,7 +165,33 @@ def seed_cases():
                 demo_coordinator_first=number == 0,
             )
             made += 1
+    _seed_rights_requests(manager)
     return made
+
+
+def _seed_rights_requests(manager):
+    """Two requests of families about their file: a destruction request whose
+    deadline nears (a closed case), and a fresh access request (a stopped one)."""
+    today = timezone.localdate()
+    wishes = [
+        (CaseStatus.CLOSED, RequestKind.DESTRUCTION, 80, "Moeder wil dat alles wordt gewist."),
+        (CaseStatus.STOPPED, RequestKind.ACCESS, 3, "Vader wil zien wat er over hem staat."),
+    ]
+    for status, kind, days_ago, details in wishes:
+        referral = Referral.objects.filter(status=status).order_by("pk").first()
+        child = referral and referral.main_persons.filter(is_child=True).order_by("pk").first()
+        if child is None:
+            continue
+        rights_request_record(
+            referral=referral,
+            actor=manager,
+            kind=kind,
+            subject=f"main-{child.pk}",
+            requester=Requester.PARENT,
+            requester_name="Een ouder",
+            requested_on=today - datetime.timedelta(days=days_ago),
+            details=details,
+        )
 
 
 def _make_case(

@@ -19,6 +19,8 @@ from ekc.rules import (
     is_regional_manager,
 )
 from plans.selectors import due_evaluations, plans_awaiting_decision_of
+from privacy.rules import can_see_requests
+from privacy.selectors import open_requests_for
 from referrals import selectors as referral_selectors
 from referrals.lifecycle import ENDED, CaseStatus
 from referrals.rules import coordinated_by_q
@@ -95,6 +97,8 @@ def home_work(user):
             .filter(referral_selectors.attention_q(referral_selectors.attention_cutoffs()))
             .count()
         )
+    if can_see_requests(user):
+        work["rights_requests"] = list(open_requests_for(user)[:10])
     if is_coordinator(user):
         work["proposals"] = list(proposals_for(user))
         work["my_cases"] = list(
@@ -128,4 +132,5 @@ def cases_on_home(work):
     cases += work.get("my_cases", []) + work.get("org_cases", [])
     cases += [plan.referral for plan in work.get("awaiting_decision", [])]
     cases += [moment.plan.referral for moment in work.get("due_evaluations", [])]
+    cases += [asked.referral for asked in work.get("rights_requests", [])]
     return cases

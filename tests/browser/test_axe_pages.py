@@ -35,6 +35,7 @@ from conferences.models import Conference
 from coordinators.models import Assignment, Coordinator, Leave
 from ekc.models import User
 from plans.models import Agreement, CarriedBy, FamilyPlan
+from privacy.models import RightsRequest
 from referrals.lifecycle import AssignmentStatus
 from referrals.models import NetworkMember, Referral
 from research.models import ResearchReport, SurveyInvitation
@@ -168,6 +169,7 @@ class Demo:
         self.coordinator = Coordinator.objects.get(code="C001")
         self.leave = Leave.objects.filter(coordinator=self.coordinator).first()
         self.report = ResearchReport.objects.order_by("pk").first()
+        self.rights_request = RightsRequest.objects.filter(outcome="").order_by("pk").first()
         self.reset_user = User.objects.get(email=ROLES["referrer"])
 
 
@@ -180,6 +182,7 @@ PK_OF = {
     "coordinators:leave_delete": "leave",
     "research:report": "report",
     "research:report_download": "report",
+    "privacy:request": "rights_request",
 }
 
 
@@ -188,8 +191,13 @@ def _fills(name, params, demo):
     kind = PK_OF.get(name)
     if kind == "assignment":
         return [(s, {"pk": a.pk}) for s, a in demo.assignments]
-    if kind in ("coordinator", "leave", "report"):
-        item = {"coordinator": demo.coordinator, "leave": demo.leave, "report": demo.report}[kind]
+    if kind in ("coordinator", "leave", "report", "rights_request"):
+        item = {
+            "coordinator": demo.coordinator,
+            "leave": demo.leave,
+            "report": demo.report,
+            "rights_request": demo.rights_request,
+        }[kind]
         return [(kind, {"pk": item.pk})] if item else []
     if params == ():
         return [("", {})]

@@ -64,12 +64,15 @@ CASE_PAGES = {
     "coordinators:withdraw",
     "privacy:consent_withdraw",
     "privacy:access_report",
+    "privacy:case_requests",
+    "privacy:request",
 }
 # Pages without a case in the address that can list cases or their people.
 LIST_PAGES = {
     "home",
     "referrals:list",
     "plans:waiting_help",
+    "privacy:requests",
 }
 # Pages that never show a family's personal data: said explicitly, and checked.
 NO_PERSONAL_DATA = {
@@ -209,6 +212,9 @@ def _kwargs(name, case):
     if name == "plans:help":
         agreement = Agreement.objects.filter(plan=plan).order_by("pk").first() if plan else None
         return {"agreement_pk": agreement.pk} if agreement else None
+    if name == "privacy:request":
+        asked = case.rights_requests.order_by("pk").first()
+        return {"pk": asked.pk} if asked else None
     if name == "plans:version":
         return {"pk": case.pk, "version": plan.version} if plan else None
     if name in ("conferences:ics", "conferences:day", "conferences:change"):

@@ -45,6 +45,7 @@ def _detail(case):
                 "plans.close_case",
                 "privacy.withdraw_consent",
                 "privacy.produce_access_report",
+                "privacy.record_request",
             )
         },
         "coordinators.withdraw_coordinator": list(assignments.select_related("referral")),
