@@ -380,7 +380,11 @@ def register_reapply(file_entries, *, log=print):
         # A case made after the destruction is another one (a draft's number can
         # come back after a restore, and with it its pseudonym).
         if case is not None and case.created_at <= entry.destroyed_at:
-            destroy_case(case, decision=entry.decision, destroyed_at=entry.destroyed_at)
+            record = destroy_case(case, decision=entry.decision, destroyed_at=entry.destroyed_at)
+            # The older data may give an older date than the destruction went by.
+            DestructionRecord.objects.filter(pk=record.pk).update(
+                retention_date=entry.retention_date
+            )
             again.append(entry.pseudonym)
             when = entry.destroyed_at.isoformat(timespec="seconds")
             log(f"Destroyed again: {entry.pseudonym} (destroyed {when}, {entry.decision}).")

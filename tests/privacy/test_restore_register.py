@@ -145,6 +145,7 @@ def test_a_file_destroyed_after_the_backup_is_destroyed_again_by_the_restore(
         again = DestructionRecord.objects.get(pseudonym=record.pseudonym)
         assert again.destroyed_at == record.destroyed_at
         assert again.decision == DestructionDecision.REQUEST
+        assert again.retention_date == record.retention_date
         text = every_text(restored)
         for personal in ("Vermeulen", cases["after"].reference, "Tante Esra", "Lid 1"):
             assert personal not in text, personal
