@@ -25,7 +25,8 @@ help:
 	@echo "make bench    national-scale benchmark on PostgreSQL (writes bench/results.json)"
 	@echo "make backup   back up the database and the private media into backups/ (BACKUP_DIR=...)"
 	@echo "make restore FILE=backups/ekc-backup-....tar"
-	@echo "              restore a backup into an empty database and media folder (FORCE=1 to replace)"
+	@echo "              restore a backup into an empty database and media folder (FORCE=1 to replace;"
+	@echo "              REGISTER=path: another copy of the destruction register file, NO_REGISTER=1: none)"
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -86,8 +87,9 @@ backup: install
 	@$(DEV_DEBUG) $(PY) manage.py backup "$(BACKUP_DIR)" $(if $(KEEP),--keep $(KEEP))
 
 restore: install
-	@if [ -z "$(FILE)" ]; then echo "Usage: make restore FILE=backups/ekc-backup-<time>.tar [FORCE=1]"; exit 2; fi
-	@$(DEV_DEBUG) $(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
+	@if [ -z "$(FILE)" ]; then echo "Usage: make restore FILE=backups/ekc-backup-<time>.tar [FORCE=1] [REGISTER=path | NO_REGISTER=1]"; exit 2; fi
+	@$(DEV_DEBUG) $(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force) \
+		$(if $(REGISTER),--register "$(REGISTER)") $(if $(NO_REGISTER),--no-register)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -325,6 +325,17 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploaded case files (scans of plans): never served as static files; only through
 # views that check who may see the case. Keep it outside any web root.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+# The destruction register as a file (JSON Lines): a restore of an older backup
+# destroys again what it lists. So it lives outside the database and the private
+# media, which are both in every backup.
+DESTRUCTION_REGISTER_FILE = Path(
+    env.path("DESTRUCTION_REGISTER_FILE", default=BASE_DIR / "var" / "destruction-register.jsonl")
+)
+if DESTRUCTION_REGISTER_FILE.resolve().is_relative_to(Path(PRIVATE_MEDIA_ROOT).resolve()):
+    raise ImproperlyConfigured(
+        "DESTRUCTION_REGISTER_FILE must be outside PRIVATE_MEDIA_ROOT: a backup holds that "
+        "folder, and an older backup would bring back an older register."
+    )
 # The largest scan of a written plan that can be uploaded.
 PLAN_SCAN_MAX_BYTES = env.int("PLAN_SCAN_MAX_BYTES", default=10 * 1024 * 1024)
 # A scan that is a PDF has at most this many pages; one that is a photo at most this

@@ -23,6 +23,7 @@ from django.utils import timezone
 from ekc.log_guard import log_redaction
 from plans.scans import delete_scan_after_commit
 from privacy.models import DestructionRecord, RequestOutcome, RightsRequest
+from privacy.register import Entry, append_after_commit
 from referrals.models import Referral
 from research.export import pseudonym
 
@@ -323,16 +324,29 @@ def _redact_logs(referral, name):
             LogEntry.objects.filter(pk=entry.pk).update(additional_data=entry.additional_data)
 
 
+def case_pseudonym(referral):
+    """The research pseudonym a case is known by, in exports and in the register."""
+    return referral.pseudonym or pseudonym(referral.reference or f"draft-{referral.pk}")
+
+
 @transaction.atomic
-def destroy_case(referral, *, decision, actor=None):
+def destroy_case(referral, *, decision, actor=None, destroyed_at=None):
     """Destroy ``referral``'s file (see the module's docstring); returns its record in
-    the destruction register."""
+    the destruction register.
+
+    Once this commits, the record's line is appended to the register file; when
+    that fails it is logged and RegisterFileError is raised from the commit (the case
+    is destroyed whole by then). ``destroyed_at`` is for a restore re-applying the
+    register only: the original time, and no line is appended (it has one already).
+    """
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.destroyed_at:
         raise ValueError("This file has been destroyed already.")
-    name = referral.pseudonym or pseudonym(referral.reference or f"draft-{referral.pk}")
+    name = case_pseudonym(referral)
+    now = destroyed_at or timezone.now()
     record = DestructionRecord.objects.create(
         pseudonym=name,
+        destroyed_at=now,
         decision=decision,
         retention_date=referral.retention_date,
         decided_by=actor,
@@ -354,9 +368,68 @@ def destroy_case(referral, *, decision, actor=None):
             _rows(label, referral)[2].update(**rule.clear)
     # A request still open has its answer: the file is gone.
     RightsRequest.objects.filter(referral=referral, outcome="").update(
-        outcome=RequestOutcome.DESTROYED, decided_on=timezone.localdate()
+        outcome=RequestOutcome.DESTROYED, decided_on=timezone.localdate(now)
     )
-    Referral.objects.filter(pk=referral.pk).update(pseudonym=name, destroyed_at=timezone.now())
+    Referral.objects.filter(pk=referral.pk).update(pseudonym=name, destroyed_at=now)
     for path in scans:
         delete_scan_after_commit(path)
+    if destroyed_at is None:
+        # Last: a register file that cannot be written must not keep a scan.
+        append_after_commit(record)
     return record
+
+
+def register_reapply(file_entries, *, log=print):
+    """After a restore: destroy again, with ``destroy_case`` and the same decision and
+    time, every case the register names that the restored data still holds, and add
+    back the register rows the restored table lacks. The register is the file's
+    ``file_entries`` (by pseudonym) and the restored table. Returns the pseudonyms
+    destroyed again."""
+    entries = dict(file_entries)
+    in_table = set()
+    for record in DestructionRecord.objects.order_by("destroyed_at", "pk"):
+        entries.setdefault(record.pseudonym, Entry.of(record))
+        in_table.add(record.pseudonym)
+    live = {
+        case_pseudonym(case): case
+        for case in Referral.objects.filter(destroyed_at__isnull=True).only(
+            "pk", "reference", "pseudonym", "created_at"
+        )
+    }
+    destroyed = set(
+        Referral.objects.filter(destroyed_at__isnull=False).values_list("pseudonym", flat=True)
+    )
+    again, unknown = [], 0
+    for entry in sorted(entries.values(), key=lambda entry: entry.destroyed_at):
+        case = live.get(entry.pseudonym)
+        # A case made after the destruction is another one (a draft's number can
+        # come back after a restore, and with it its pseudonym).
+        if case is not None and case.created_at <= entry.destroyed_at:
+            record = destroy_case(case, decision=entry.decision, destroyed_at=entry.destroyed_at)
+            # The older data may give an older date than the destruction went by.
+            DestructionRecord.objects.filter(pk=record.pk).update(
+                retention_date=entry.retention_date
+            )
+            again.append(entry.pseudonym)
+            when = entry.destroyed_at.isoformat(timespec="seconds")
+            log(f"Destroyed again: {entry.pseudonym} (destroyed {when}, {entry.decision}).")
+        elif entry.pseudonym not in in_table:
+            DestructionRecord.objects.create(
+                pseudonym=entry.pseudonym,
+                destroyed_at=entry.destroyed_at,
+                decision=entry.decision,
+                retention_date=entry.retention_date,
+            )
+            if entry.pseudonym not in destroyed:
+                unknown += 1
+    log(
+        f"Destruction register re-applied: {len(entries)} entries, "
+        f"{len(again)} file(s) destroyed again."
+    )
+    if unknown:
+        log(
+            f"{unknown} entries name no case of this backup: cases made after it, or "
+            "another PSEUDONYM_KEY than the one they were destroyed with (then set that key "
+            "and restore again)."
+        )
+    return again

@@ -39,6 +39,8 @@ def _test_settings(settings, tmp_path, monkeypatch):
             "OPTIONS": {"location": tmp_path / "private", "base_url": None},
         },
     }
+    # Destructions append to the register file: one per test, never ./var.
+    settings.DESTRUCTION_REGISTER_FILE = tmp_path / "destruction-register.jsonl"
     # A FileField calls its storage callable once, when its model is loaded: ask it
     # again, or files of plans and reports land in ./private-media, not in tmp_path.
     for model in apps.get_models():

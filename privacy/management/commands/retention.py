@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from privacy.destruction import destroy_case
 from privacy.models import DestructionDecision
+from privacy.register import RegisterFileError, register_sync
 from privacy.retention import due_for_destruction
 
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Lists the cases whose retention date (RETENTION_YEARS after the file's last "
         "change) is on or before --date (today) and that have no legal hold; --apply "
-        "destroys them and records each in the destruction register."
+        "destroys them and records each in the destruction register and its file "
+        "(DESTRUCTION_REGISTER_FILE), after adding to the file any row it lacks."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +29,15 @@ class Command(BaseCommand):
             on_date = datetime.date.fromisoformat(options["date"]) if options["date"] else None
         except ValueError as exc:
             raise CommandError(f"--date: {exc}") from None
+        if options["apply"]:
+            # Before destroying anything: a register file that cannot be written
+            # stops the run here, and lines a failed run could not write are added.
+            try:
+                added = register_sync()
+            except RegisterFileError as exc:
+                raise CommandError(str(exc)) from exc
+            if added:
+                self.stderr.write(f"{added} line(s) added to the destruction register file.")
         due = due_for_destruction(on_date)
         rows = []
         for referral in due:
@@ -37,7 +48,13 @@ class Command(BaseCommand):
                 "retention_date": referral.retention_date.isoformat(),
             }
             if options["apply"]:
-                record = destroy_case(referral, decision=DestructionDecision.RETENTION)
+                try:
+                    record = destroy_case(referral, decision=DestructionDecision.RETENTION)
+                except RegisterFileError as exc:
+                    # That case is destroyed whole; its line is added by the next run.
+                    raise CommandError(
+                        f"{exc} {len(rows) + 1} file(s) were destroyed before this stopped."
+                    ) from exc
                 row = {**row, "reference": None, "destroyed_as": record.pseudonym}
             rows.append(row)
         if options["json"]:
