@@ -44,6 +44,7 @@ OPEN_URL_NAMES = frozenset(
         "second_factor_recovery_codes",
         "set_language",
         "accessibility",
+        "privacy_statement",
         "healthz",
     }
 )

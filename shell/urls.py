@@ -61,6 +61,7 @@ urlpatterns = [
     path("taal/", login_not_required(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
+    path("privacyverklaring/", views.privacy_statement, name="privacy_statement"),
     path("aanmeldingen/", include("referrals.urls")),
     path("", include("coordinators.urls")),
     path("", include("conferences.urls")),

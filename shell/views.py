@@ -42,6 +42,25 @@ def accessibility(request):
     )
 
 
+@login_not_required
+@require_GET
+def privacy_statement(request):
+    """The privacy statement: what EKC keeps, why, how long, and how to use your rights.
+    Public, like the accessibility statement, and one template per language."""
+    language = "en" if get_language() == "en" else "nl"
+    return render(
+        request,
+        f"shell/privacy_{language}.html",
+        {
+            "controller": settings.PRIVACY_CONTROLLER_NAME,
+            "contact": settings.PRIVACY_CONTACT_EMAIL,
+            "retention_years": settings.RETENTION_YEARS,
+            "survey_days": settings.SURVEY_VALID_DAYS,
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        },
+    )
+
+
 def ping(request):
     """A bare page behind the login: the baseline of the benchmark."""
     return HttpResponse("ok", content_type="text/plain")

@@ -89,6 +89,7 @@ NO_PERSONAL_DATA = {
     "second_factor_recovery_codes",
     "healthz",
     "accessibility",
+    "privacy_statement",
     "referrals:create",  # an empty form
     "referrals:non_offers",  # counts and motivations without names
     "referrals:non_offer_create",

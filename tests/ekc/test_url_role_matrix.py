@@ -40,6 +40,7 @@ NOT_CASE_PAGES = {
     "ping",
     "healthz",
     "accessibility",
+    "privacy_statement",
     "logout",
     "set_language",
     "second_factor_setup",
