@@ -28,6 +28,11 @@ urlpatterns = [
         name="second_factor_recovery_codes",
     ),
     path(
+        "tweede-stap/herstelcodes/nieuw/",
+        second_factor_views.recovery_codes_renew,
+        name="second_factor_recovery_codes_renew",
+    ),
+    path(
         "wachtwoord-wijzigen/",
         auth_views.PasswordChangeView.as_view(),
         name="password_change",

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ekc import second_factor
 from ekc.audit import AccessAction, log_access_many
 from ekc.forms import EmailAuthenticationForm
 from shell.selectors import cases_on_home, home_work, role_cards_for
@@ -67,7 +68,21 @@ def ping(request):
 
 
 def profile(request):
-    return render(request, "shell/profile.html", {"role_cards": role_cards_for(request.user)})
+    """Your own details, the password, and the second step (a new phone, new codes)."""
+    user = request.user
+    has_app = second_factor.has_device(user)
+    return render(
+        request,
+        "shell/profile.html",
+        {
+            "role_cards": role_cards_for(user),
+            "second_step": {
+                "has_app": has_app,
+                "required": second_factor.required_for(user),
+                "codes_left": second_factor.recovery_codes_left(user) if has_app else 0,
+            },
+        },
+    )
 
 
 class LoginView(auth_views.LoginView):

@@ -87,6 +87,7 @@ NO_PERSONAL_DATA = {
     "second_factor_setup",
     "second_factor_verify",
     "second_factor_recovery_codes",
+    "second_factor_recovery_codes_renew",
     "healthz",
     "accessibility",
     "privacy_statement",

@@ -46,6 +46,7 @@ NOT_CASE_PAGES = {
     "second_factor_setup",
     "second_factor_verify",
     "second_factor_recovery_codes",
+    "second_factor_recovery_codes_renew",
     "login",
     "password_change",
     "password_change_done",
