@@ -19,6 +19,7 @@ import time
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import redirect
@@ -145,15 +146,21 @@ class SecondFactorMiddleware:
         return require_recent_second_factor(request) if on_step_up_page else None
 
 
+def verified_recently(request, minutes=None):
+    """Whether this session gave a second factor within ``minutes`` (default
+    SECOND_FACTOR_STEP_UP_MINUTES)."""
+    minutes = settings.SECOND_FACTOR_STEP_UP_MINUTES if minutes is None else minutes
+    at = verified_at(request)
+    return at is not None and time.time() - at <= minutes * 60
+
+
 def require_recent_second_factor(request, minutes=None):
     """None when the second factor was given within ``minutes`` (default
     SECOND_FACTOR_STEP_UP_MINUTES), else a redirect to give the code again (step-up).
 
     Users without a second factor (roles that need none) are asked to give one from
     a device they set up: anyone who opens these pages must have one."""
-    minutes = settings.SECOND_FACTOR_STEP_UP_MINUTES if minutes is None else minutes
-    at = verified_at(request)
-    if at is not None and time.time() - at <= minutes * 60:
+    if verified_recently(request, minutes):
         return None
     target = request.get_full_path()
     if not has_device(request.user):
@@ -224,6 +231,8 @@ def second_factor_setup_confirm(*, request, device, code):
     The caller asks for a recent code before offering a replacement
     (:func:`require_recent_second_factor`)."""
     user = request.user
+    if has_device(user) and not verified_recently(request):
+        raise PermissionDenied
     if not _matches(device, _clean(code)):
         _report_failure(request, user)
         return None
@@ -242,11 +251,14 @@ def second_factor_setup_confirm(*, request, device, code):
 def recovery_codes_renew(*, request):
     """New recovery codes for ``request.user``; the old ones stop working at once.
 
-    Only for a user with an app (``ekc.renew_recovery_codes``); the caller asks for a
-    recent code first (:func:`require_recent_second_factor`). Returns the codes (shown
+    Only for a user with an app (``ekc.renew_recovery_codes``) who gave a recent code
+    (PermissionDenied otherwise; the caller asks for it first with
+    :func:`require_recent_second_factor`). Returns the codes (shown
     once); logged in the user's history."""
     user = request.user
     require_action("ekc.renew_recovery_codes", user)
+    if not verified_recently(request):
+        raise PermissionDenied
     with transaction.atomic():
         codes = _new_recovery_codes(user)
         log_change(request, user, {"recovery_codes": ["", "renewed"]})

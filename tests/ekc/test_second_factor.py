@@ -462,3 +462,22 @@ def test_without_an_app_there_are_no_recovery_codes_to_renew(client, referrer, r
     request.session = {}
     with pytest.raises(PermissionDenied):
         second_factor.recovery_codes_renew(request=request)
+
+
+def test_the_services_themselves_refuse_without_a_recent_code(rf, researcher):
+    give_device(researcher)
+    _with_recovery_codes(researcher, "abcd2345")
+    request = rf.post("/")
+    request.user = researcher
+    request.session = {}
+    second_factor.mark_verified(request.session, researcher)
+    request.session[second_factor.SESSION_KEY]["at"] -= 16 * 60
+    device = second_factor.pending_device(request)
+    with pytest.raises(PermissionDenied):
+        second_factor.second_factor_setup_confirm(
+            request=request, device=device, code=pyotp.TOTP(_b32(device)).now()
+        )
+    with pytest.raises(PermissionDenied):
+        second_factor.recovery_codes_renew(request=request)
+    assert _b32(TOTPDevice.objects.get(user=researcher)) == TEST_SECRET
+    assert list(StaticToken.objects.values_list("token", flat=True)) == ["abcd2345"]
