@@ -51,6 +51,14 @@ def is_researcher(user):
     return is_active_user(user) and user.is_researcher
 
 
+@rules.predicate
+def has_second_factor(user):
+    """The user has an authenticator app set up (ekc/second_factor.py)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return is_active_user(user) and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 # Administrators and regional managers: the staff who work with regions' cases.
 is_region_staff = is_administrator | is_regional_manager
 
@@ -113,3 +121,9 @@ def require_action(name, user, obj=None, *, refused=None):
             raise PermissionDenied
         error = refused() if callable(refused) else refused
         raise error if isinstance(error, Exception) else TransitionError(error)
+
+
+# The user's own account (the profile page): link the app on a new phone, make new
+# recovery codes. Both need an app already; the views ask for a recent code first.
+add_action("ekc.replace_second_factor", is_active_user, has_second_factor)
+add_action("ekc.renew_recovery_codes", is_active_user, has_second_factor)

@@ -19,6 +19,7 @@ import time
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import redirect
@@ -29,6 +30,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from ekc.audit import log_change
+from ekc.rules import require_action
 
 SESSION_KEY = "ekc_second_factor"
 RECOVERY_CODE_COUNT = 10
@@ -44,6 +46,7 @@ OPEN_URL_NAMES = frozenset(
         "second_factor_recovery_codes",
         "set_language",
         "accessibility",
+        "privacy_statement",
         "healthz",
     }
 )
@@ -143,15 +146,21 @@ class SecondFactorMiddleware:
         return require_recent_second_factor(request) if on_step_up_page else None
 
 
+def verified_recently(request, minutes=None):
+    """Whether this session gave a second factor within ``minutes`` (default
+    SECOND_FACTOR_STEP_UP_MINUTES)."""
+    minutes = settings.SECOND_FACTOR_STEP_UP_MINUTES if minutes is None else minutes
+    at = verified_at(request)
+    return at is not None and time.time() - at <= minutes * 60
+
+
 def require_recent_second_factor(request, minutes=None):
     """None when the second factor was given within ``minutes`` (default
     SECOND_FACTOR_STEP_UP_MINUTES), else a redirect to give the code again (step-up).
 
     Users without a second factor (roles that need none) are asked to give one from
     a device they set up: anyone who opens these pages must have one."""
-    minutes = settings.SECOND_FACTOR_STEP_UP_MINUTES if minutes is None else minutes
-    at = verified_at(request)
-    if at is not None and time.time() - at <= minutes * 60:
+    if verified_recently(request, minutes):
         return None
     target = request.get_full_path()
     if not has_device(request.user):
@@ -201,28 +210,64 @@ def _matches(device, token):
     return True
 
 
+def _new_recovery_codes(user):
+    """Replace ``user``'s recovery codes by RECOVERY_CODE_COUNT new ones; returns them."""
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
+    return codes
+
+
 def second_factor_setup_confirm(*, request, device, code):
     """Save the TOTP app ``device`` of ``request.user`` (from :func:`pending_device`)
     once a code from it is right.
 
     Returns the new recovery codes (shown once) or None for a wrong code, which
-    counts towards the lockout. Replaces any earlier second factor; logged."""
+    counts towards the lockout and leaves everything as it was. A right code
+    replaces any earlier app and recovery codes in one transaction, so the user is
+    never left without a second factor (a new phone: the old app works until the
+    new one is confirmed). Logged in the user's history as set up, or replaced.
+    The caller asks for a recent code before offering a replacement
+    (:func:`require_recent_second_factor`)."""
     user = request.user
+    if has_device(user) and not verified_recently(request):
+        raise PermissionDenied
     if not _matches(device, _clean(code)):
         _report_failure(request, user)
         return None
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        replaced = TOTPDevice.objects.filter(user=user).delete()[0] > 0
         device.confirmed = True
         device.save()
-        recovery = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
-        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-        StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
-        log_change(request, user, {"second_factor": ["", "set up"]})
+        codes = _new_recovery_codes(user)
+        change = ["set up", "replaced"] if replaced else ["", "set up"]
+        log_change(request, user, {"second_factor": change})
     request.session.pop(PENDING_KEY, None)
     mark_verified(request.session, user)
     return codes
+
+
+def recovery_codes_renew(*, request):
+    """New recovery codes for ``request.user``; the old ones stop working at once.
+
+    Only for a user with an app (``ekc.renew_recovery_codes``) who gave a recent code
+    (PermissionDenied otherwise; the caller asks for it first with
+    :func:`require_recent_second_factor`). Returns the codes (shown
+    once); logged in the user's history."""
+    user = request.user
+    require_action("ekc.renew_recovery_codes", user)
+    if not verified_recently(request):
+        raise PermissionDenied
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        log_change(request, user, {"recovery_codes": ["", "renewed"]})
+    return codes
+
+
+def recovery_codes_left(user):
+    """How many of ``user``'s recovery codes are still unused."""
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def second_factor_verify(*, request, code):

@@ -301,6 +301,11 @@ RETENTION_YEARS = env.int("RETENTION_YEARS", default=20)
 
 # Where users report accessibility problems (the accessibility statement names it).
 ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
+# Who is responsible for the personal data in EKC (the controller, AVG) and where people
+# send their requests (access, correction, destruction): named in the privacy statement
+# (/privacyverklaring/). The defaults are plainly examples; set both for real use.
+PRIVACY_CONTROLLER_NAME = env.str("PRIVACY_CONTROLLER_NAME", default="Voorbeeldorganisatie EKC")
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@ekc.example")
 # The research dashboard recomputes a selection's figures at most this often.
 DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=5)
 

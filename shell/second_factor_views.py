@@ -4,6 +4,7 @@ give a code. The rules and services are in ekc/second_factor.py."""
 import re
 
 from axes.helpers import get_lockout_response
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from ekc import second_factor
 from ekc.forms import SecondFactorCodeForm
+from ekc.rules import require_actor
 
 RECOVERY_SESSION_KEY = "ekc_second_factor_recovery_codes"
 
@@ -49,11 +51,15 @@ def _wrong_code(form):
 
 @never_cache
 def setup(request):
-    """Set up the app: a QR code and the secret as text, then confirm with a code."""
+    """Set up the app: a QR code and the secret as text, then confirm with a code.
+
+    With an app already (a new phone, from the profile page) it links the new app:
+    only after a recent code of the current one (a stolen session without the phone
+    cannot), and the current app keeps working until the new one gives a right code."""
     user = request.user
-    if second_factor.has_device(user) and second_factor.verified_at(request) is None:
-        # Replacing a second factor needs the current one first.
-        return _go("second_factor_verify", request)
+    replacing = second_factor.has_device(user)
+    if replacing and (step_up := second_factor.require_recent_second_factor(request)):
+        return step_up
     if second_factor.is_locked_out(request, user):
         return _locked(request)
     device = second_factor.pending_device(request)
@@ -64,6 +70,12 @@ def setup(request):
         )
         if codes is not None:
             request.session[RECOVERY_SESSION_KEY] = codes
+            messages.success(
+                request,
+                _("Your new app is linked. The old app no longer works: use the new one.")
+                if replacing
+                else _("The second step is set up."),
+            )
             return _go("second_factor_recovery_codes", request)
         if getattr(request, "axes_locked_out", False):
             return _locked(request)
@@ -76,6 +88,29 @@ def setup(request):
             "qr": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - segno output
             # In groups of four, as authenticator apps accept it too.
             "secret": " ".join(re.findall(".{1,4}", second_factor.base32_secret(device))),
+            "next": second_factor.next_url(request),
+            "replacing": replacing,
+        },
+    )
+
+
+@never_cache
+def recovery_codes_renew(request):
+    """New recovery codes (from the profile page), after a recent code: asks first,
+    then shows the new codes once. The old codes stop working."""
+    if step_up := second_factor.require_recent_second_factor(request):
+        return step_up
+    require_actor("ekc.renew_recovery_codes", request.user)
+    if request.method == "POST":
+        request.session[RECOVERY_SESSION_KEY] = second_factor.recovery_codes_renew(request=request)
+        messages.success(request, _("New recovery codes are made. The old ones no longer work."))
+        return _go("second_factor_recovery_codes", request)
+    return render(
+        request,
+        "registration/second_factor_recovery_codes_renew.html",
+        {
+            "left": second_factor.recovery_codes_left(request.user),
+            "number": second_factor.RECOVERY_CODE_COUNT,
             "next": second_factor.next_url(request),
         },
     )

@@ -28,6 +28,11 @@ urlpatterns = [
         name="second_factor_recovery_codes",
     ),
     path(
+        "tweede-stap/herstelcodes/nieuw/",
+        second_factor_views.recovery_codes_renew,
+        name="second_factor_recovery_codes_renew",
+    ),
+    path(
         "wachtwoord-wijzigen/",
         auth_views.PasswordChangeView.as_view(),
         name="password_change",
@@ -61,6 +66,7 @@ urlpatterns = [
     path("taal/", login_not_required(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
+    path("privacyverklaring/", views.privacy_statement, name="privacy_statement"),
     path("aanmeldingen/", include("referrals.urls")),
     path("", include("coordinators.urls")),
     path("", include("conferences.urls")),

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ekc import second_factor
 from ekc.audit import AccessAction, log_access_many
 from ekc.forms import EmailAuthenticationForm
 from shell.selectors import cases_on_home, home_work, role_cards_for
@@ -42,13 +43,46 @@ def accessibility(request):
     )
 
 
+@login_not_required
+@require_GET
+def privacy_statement(request):
+    """The privacy statement: what EKC keeps, why, how long, and how to use your rights.
+    Public, like the accessibility statement, and one template per language."""
+    language = "en" if get_language() == "en" else "nl"
+    return render(
+        request,
+        f"shell/privacy_{language}.html",
+        {
+            "controller": settings.PRIVACY_CONTROLLER_NAME,
+            "contact": settings.PRIVACY_CONTACT_EMAIL,
+            "retention_years": settings.RETENTION_YEARS,
+            "survey_days": settings.SURVEY_VALID_DAYS,
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        },
+    )
+
+
 def ping(request):
     """A bare page behind the login: the baseline of the benchmark."""
     return HttpResponse("ok", content_type="text/plain")
 
 
 def profile(request):
-    return render(request, "shell/profile.html", {"role_cards": role_cards_for(request.user)})
+    """Your own details, the password, and the second step (a new phone, new codes)."""
+    user = request.user
+    has_app = second_factor.has_device(user)
+    return render(
+        request,
+        "shell/profile.html",
+        {
+            "role_cards": role_cards_for(user),
+            "second_step": {
+                "has_app": has_app,
+                "required": second_factor.required_for(user),
+                "codes_left": second_factor.recovery_codes_left(user) if has_app else 0,
+            },
+        },
+    )
 
 
 class LoginView(auth_views.LoginView):

@@ -85,6 +85,7 @@ BY_STATE = {"referrals:detail", "conferences:preparation", "plans:plan"}
 # Pages that look the same for everyone who may open them: scanned once.
 SAME_FOR_ALL = {
     "accessibility",
+    "privacy_statement",
     "login",
     "password_change",
     "password_change_done",

@@ -70,7 +70,8 @@ def test_the_manager_records_a_destruction_request_and_carries_it_out(
 
     expect(page.get_by_role("heading", name="Verzoeken over dossiers")).to_be_visible()
     pseudonym = Referral.objects.get(pk=stopped.pk).pseudonym
-    expect(page.get_by_text(f"In het vernietigingsregister staat het als {pseudonym}")).to_be_visible()
+    registered = f"In het vernietigingsregister staat het als {pseudonym}"
+    expect(page.get_by_text(registered)).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Jansen")
     _shot(page, "rights-request-destroyed", size)
     page.goto(f"{live_server.url}/aanmeldingen/{stopped.pk}/")

@@ -90,8 +90,10 @@ NO_PERSONAL_DATA = {
     "second_factor_setup",
     "second_factor_verify",
     "second_factor_recovery_codes",
+    "second_factor_recovery_codes_renew",
     "healthz",
     "accessibility",
+    "privacy_statement",
     "referrals:create",  # an empty form
     "referrals:non_offers",  # counts and motivations without names
     "referrals:non_offer_create",

@@ -2,17 +2,21 @@
 
 import re
 import time
+from urllib.parse import quote
 
 import pyotp
 import pytest
 from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog
+from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from ekc import second_factor
+from ekc.rules import allowed
 from tests.conftest import PASSWORD
 from tests.second_factor import TEST_SECRET, current_code, give_device
 
@@ -91,6 +95,7 @@ def test_setting_up_shows_the_recovery_codes_once_and_opens_the_site(client, reg
     assert done.url == "/tweede-stap/herstelcodes/?next=%2Faanmeldingen%2F"
     codes_page = client.get(done.url)
     codes = codes_page.context["codes"]
+    assert "De tweede stap is ingesteld." in codes_page.content.decode()
     assert len(codes) == 10
     assert all(code in codes_page.content.decode() for code in codes)
     assert client.get(done.url).url == "/aanmeldingen/"  # never shown again
@@ -268,3 +273,211 @@ def test_every_password_login_asks_for_the_code_again(client, researcher):
     client.post("/uitloggen/")
     _password_login(client, researcher)
     assert client.get("/onderzoek/").url.startswith(VERIFY + "?next=")
+
+
+# A new phone: the user replaces their own app from the profile page.
+
+PROFILE = "/profiel/"
+REPLACE = SETUP + "?next=%2Fprofiel%2F"
+RENEW = "/tweede-stap/herstelcodes/nieuw/?next=%2Fprofiel%2F"
+MARKER = re.compile(r'data-action="([\w.]+)"')
+
+
+def _with_recovery_codes(user, *codes):
+    recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    for code in codes:
+        recovery.token_set.create(token=code)
+    return recovery
+
+
+def _gives_a_code(user, code):
+    """Whether a fresh password login of ``user`` accepts ``code`` as the second step."""
+    other = Client()
+    _password_login(other, user)
+    return other.post(VERIFY, {"code": code}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [
+        ("regional_manager", {"ekc.replace_second_factor", "ekc.renew_recovery_codes"}),
+        ("admin_user", {"ekc.replace_second_factor", "ekc.renew_recovery_codes"}),
+        ("referrer", set()),
+        ("coordinator", set()),
+    ],
+)
+def test_the_profile_offers_a_new_app_exactly_to_those_who_have_one(request, client, role, offered):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    page = client.get(PROFILE).content.decode()
+    assert "Tweede stap</h2>" in page
+    assert set(MARKER.findall(page)) == offered
+    own_account = {"ekc.replace_second_factor", "ekc.renew_recovery_codes"}
+    assert offered == {name for name in own_account if allowed(name, user)}
+    if offered:
+        assert "Nieuwe app koppelen" in page and f'href="{REPLACE.replace("%2F", "/")}"' in page
+        assert "Je hebt nog 0 ongebruikte herstelcodes." in page
+    else:
+        assert "Voor jouw rol is de tweede stap niet nodig" in page
+
+
+def test_the_profile_counts_the_recovery_codes_left(client, regional_manager):
+    give_device(regional_manager)
+    _with_recovery_codes(regional_manager, "abcd2345")
+    client.force_login(regional_manager)
+    page = client.get(PROFILE).content.decode()
+    assert "Je hebt nog 1 ongebruikte herstelcode." in page
+    assert "De tweede stap is ingesteld" in page
+
+
+def test_a_new_app_replaces_the_old_one_only_with_a_right_code_and_it_is_logged(
+    client, regional_manager
+):
+    give_device(regional_manager)
+    _with_recovery_codes(regional_manager, "abcd2345")
+    client.force_login(regional_manager)
+    page = client.get(REPLACE)
+    assert page.status_code == 200
+    assert "Nieuwe app koppelen</h1>" in page.content.decode()
+    assert "Annuleren en de oude app houden" in page.content.decode()
+    new_secret = page.context["secret"].replace(" ", "")
+    assert new_secret != TEST_SECRET
+
+    # A wrong code changes nothing: the old app and the old recovery codes still work.
+    wrong = client.post(SETUP, {"code": "000000", "next": PROFILE})
+    assert "Deze code klopt niet" in wrong.content.decode()
+    device = TOTPDevice.objects.get(user=regional_manager)
+    assert second_factor.base32_secret(device) == TEST_SECRET
+    assert _gives_a_code(regional_manager, current_code(regional_manager))
+    assert StaticToken.objects.filter(device__user=regional_manager, token="abcd2345").exists()
+    assert AccessFailureLog.objects.filter(username=regional_manager.email).count() == 1
+
+    done = client.post(SETUP, {"code": pyotp.TOTP(new_secret).now(), "next": PROFILE})
+    assert done.url == "/tweede-stap/herstelcodes/?next=%2Fprofiel%2F"
+    codes_page = client.get(done.url)
+    assert "Je nieuwe app is gekoppeld. De oude app werkt niet meer" in codes_page.content.decode()
+    new_codes = codes_page.context["codes"]
+    assert len(new_codes) == 10 and "abcd2345" not in new_codes
+    assert client.get(done.url).url == PROFILE
+
+    device = TOTPDevice.objects.get(user=regional_manager)
+    assert device.confirmed and second_factor.base32_secret(device) == new_secret
+    assert not _gives_a_code(regional_manager, pyotp.TOTP(TEST_SECRET).now())
+    assert not _gives_a_code(regional_manager, "abcd2345")
+    assert _gives_a_code(regional_manager, new_codes[0])
+    entry = (
+        LogEntry.objects.get_for_object(regional_manager)
+        .filter(changes__has_key="second_factor")
+        .latest()
+    )
+    assert entry.changes == {"second_factor": ["set up", "replaced"]}
+    assert entry.actor == regional_manager
+
+
+def test_a_new_app_needs_a_recent_code_first(client, regional_manager):
+    give_device(regional_manager)
+    client.force_login(regional_manager)
+    _age_second_factor(client, 16)
+    response = client.get(REPLACE)
+    assert response.url == "/tweede-stap/?next=" + quote(REPLACE, safe="")
+    page = client.get(response.url)
+    assert "Geef opnieuw een code" in page.content.decode()
+
+    # A stolen session cannot post a code of an app of its own either.
+    session = client.session
+    session[second_factor.PENDING_KEY] = default_key()
+    session.save()
+    pending = TOTPDevice(key=session[second_factor.PENDING_KEY])
+    posted = client.post(SETUP, {"code": pyotp.TOTP(_b32(pending)).now(), "next": PROFILE})
+    assert posted.url.startswith(VERIFY + "?next=")
+    assert second_factor.base32_secret(TOTPDevice.objects.get(user=regional_manager)) == (
+        TEST_SECRET
+    )
+    assert not LogEntry.objects.filter(changes__has_key="second_factor").exists()
+
+    # With the code of the current app, the setup of the new one opens.
+    done = client.post(VERIFY, {"code": current_code(regional_manager), "next": REPLACE})
+    assert done.url == REPLACE
+    assert client.get(REPLACE).status_code == 200
+
+
+def _b32(device):
+    return second_factor.base32_secret(device)
+
+
+def test_the_first_setup_is_logged_as_set_up_not_replaced(client, referrer):
+    client.force_login(referrer)  # a role that needs none may still set one up
+    page = client.get(SETUP)
+    assert "Tweede stap instellen</h1>" in page.content.decode()
+    secret = page.context["secret"].replace(" ", "")
+    client.post(SETUP, {"code": pyotp.TOTP(secret).now()})
+    entry = LogEntry.objects.get_for_object(referrer).latest()
+    assert entry.changes == {"second_factor": ["", "set up"]}
+
+
+def test_new_recovery_codes_replace_the_old_ones_and_it_is_logged(client, researcher):
+    give_device(researcher)
+    _with_recovery_codes(researcher, "abcd2345", "efgh6789")
+    client.force_login(researcher)
+    page = client.get(RENEW)
+    assert page.status_code == 200
+    assert "Je hebt nog 2 ongebruikte herstelcodes." in page.content.decode()
+    assert 'data-action="ekc.renew_recovery_codes"' in page.content.decode()
+
+    done = client.post(RENEW, {"next": PROFILE})
+    assert done.url == "/tweede-stap/herstelcodes/?next=%2Fprofiel%2F"
+    codes_page = client.get(done.url)
+    assert "Er zijn nieuwe herstelcodes gemaakt." in codes_page.content.decode()
+    codes = codes_page.context["codes"]
+    assert len(codes) == 10
+    assert set(
+        StaticToken.objects.filter(device__user=researcher).values_list("token", flat=True)
+    ) == set(codes)
+    assert not _gives_a_code(researcher, "abcd2345")
+    assert _gives_a_code(researcher, codes[3])
+    # The app itself is untouched.
+    assert _b32(TOTPDevice.objects.get(user=researcher)) == TEST_SECRET
+    entry = LogEntry.objects.get_for_object(researcher).latest()
+    assert entry.changes == {"recovery_codes": ["", "renewed"]}
+    assert entry.actor == researcher
+
+
+def test_new_recovery_codes_need_a_recent_code_first(client, researcher):
+    give_device(researcher)
+    _with_recovery_codes(researcher, "abcd2345")
+    client.force_login(researcher)
+    _age_second_factor(client, 16)
+    for response in (client.get(RENEW), client.post(RENEW)):
+        assert response.url == "/tweede-stap/?next=" + quote(RENEW, safe="")
+    assert list(StaticToken.objects.values_list("token", flat=True)) == ["abcd2345"]
+    assert not LogEntry.objects.filter(changes__has_key="recovery_codes").exists()
+
+
+def test_without_an_app_there_are_no_recovery_codes_to_renew(client, referrer, rf):
+    client.force_login(referrer)
+    assert client.post(RENEW).url.startswith(SETUP + "?next=")
+    assert not StaticDevice.objects.exists()
+    request = rf.post("/")
+    request.user = referrer
+    request.session = {}
+    with pytest.raises(PermissionDenied):
+        second_factor.recovery_codes_renew(request=request)
+
+
+def test_the_services_themselves_refuse_without_a_recent_code(rf, researcher):
+    give_device(researcher)
+    _with_recovery_codes(researcher, "abcd2345")
+    request = rf.post("/")
+    request.user = researcher
+    request.session = {}
+    second_factor.mark_verified(request.session, researcher)
+    request.session[second_factor.SESSION_KEY]["at"] -= 16 * 60
+    device = second_factor.pending_device(request)
+    with pytest.raises(PermissionDenied):
+        second_factor.second_factor_setup_confirm(
+            request=request, device=device, code=pyotp.TOTP(_b32(device)).now()
+        )
+    with pytest.raises(PermissionDenied):
+        second_factor.recovery_codes_renew(request=request)
+    assert _b32(TOTPDevice.objects.get(user=researcher)) == TEST_SECRET
+    assert list(StaticToken.objects.values_list("token", flat=True)) == ["abcd2345"]

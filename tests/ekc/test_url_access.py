@@ -23,6 +23,7 @@ PUBLIC = {
     "set_language",
     "healthz",
     "accessibility",
+    "privacy_statement",
     "research:survey_code",
 }
 # Personal token links (surveys): public, but a made-up token gives 404.
