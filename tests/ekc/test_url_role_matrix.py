@@ -41,6 +41,7 @@ NOT_CASE_PAGES = {
     "healthz",
     "accessibility",
     "privacy_statement",
+    "privacy:requests",
     "logout",
     "set_language",
     "second_factor_setup",

@@ -384,7 +384,7 @@ def test_a_near_deadline_shows_in_the_work_queue_and_on_the_home_page(
     assert "Verzoek van de familie" not in client.get(reverse("referrals:list")).content.decode()
 
 
-def test_the_requests_page_asks_the_same_queries_for_more_requests(
+def test_the_requests_and_home_pages_ask_the_same_queries_for_more_requests(
     client, regional_manager, organization
 ):
     def one_more():
@@ -392,12 +392,15 @@ def test_the_requests_page_asks_the_same_queries_for_more_requests(
         record(referral, regional_manager)
 
     client.force_login(regional_manager)
-    url = reverse("privacy:requests")
     one_more()
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
+    counts = {}
+    for url in (reverse("privacy:requests"), reverse("home")):
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        counts[url] = len(few)
     for _ in range(3):
         one_more()
-    with CaptureQueriesContext(connection) as many:
-        assert client.get(url).status_code == 200
-    assert len(many) == len(few)
+    for url, count in counts.items():
+        with CaptureQueriesContext(connection) as many:
+            assert client.get(url).status_code == 200
+        assert len(many) == count, url
