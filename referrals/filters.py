@@ -7,7 +7,6 @@ filter alone: django-filter applies the valid fields' values and skips the rest.
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ekc.forms import PlausibleDateField
@@ -70,6 +69,11 @@ class WorkQueueFilter(django_filters.FilterSet):
         """The search text that was applied ("" when none)."""
         return self._applied("q") or ""
 
+    @property
+    def search_includes_ended(self):
+        """A search without a state also finds ended cases (a family's earlier case)."""
+        return bool(self.search) and not self._applied("status")
+
     def _applied(self, name):
         """The value of filter ``name`` if it was given and valid, else None."""
         if not self.is_bound:
@@ -78,7 +82,7 @@ class WorkQueueFilter(django_filters.FilterSet):
         return self.form.cleaned_data.get(name)
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(reference__icontains=value) | Q(family_name__icontains=value))
+        return queryset.filter(selectors.search_q(value))
 
     def filter_attention(self, queryset, name, value):
         if not value:
@@ -88,9 +92,9 @@ class WorkQueueFilter(django_filters.FilterSet):
     @property
     def qs(self):
         """The filtered cases in queue order. Ended cases leave the queue unless
-        asked for by state."""
+        asked for by state or searched for; they come last (the lifecycle order)."""
         queue = selectors.with_list_columns(super().qs, self.user)
-        if not self._applied("status"):
+        if not self._applied("status") and not self.search:
             queue = queue.exclude(status__in=ENDED)
         return selectors.in_queue_order(queue, first=selectors.leading_columns())
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ekc.languages import language_name
 from ekc.models import Organization, Region
 from referrals import timeline
-from referrals.lifecycle import BEFORE_CONFERENCE, CaseStatus, Transition
+from referrals.lifecycle import BEFORE_CONFERENCE, ENDED, CaseStatus, Transition
 
 
 class Occasion(models.TextChoices):
@@ -243,6 +243,10 @@ class Referral(models.Model):
     @property
     def is_stopped(self):
         return self.status == CaseStatus.STOPPED
+
+    @property
+    def is_ended(self):
+        return self.status in ENDED
 
     @property
     def language_names(self):

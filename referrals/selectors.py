@@ -1,14 +1,17 @@
 """Reads of cases, already filtered to what the user may see."""
 
 import datetime
+import re
 
 import holidays
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Concat, Replace, Upper
+from django.db.models.lookups import Contains, IContains
 from django.http import Http404
 from django.utils import timezone
 
 from referrals.lifecycle import CaseStatus
-from referrals.models import CaseEvent, Referral
+from referrals.models import CaseEvent, MainPerson, Referral
 from referrals.rules import visible_referrals_q
 
 # The order in which the work queue shows states.
@@ -38,6 +41,31 @@ def get_referral_for(user, pk):
         return referrals_for(user).get(pk=pk)
     except Referral.DoesNotExist:
         raise Http404 from None
+
+
+# "EK-2025-0012", "ek 2025", "EK2025": the prefix, when a number follows it.
+REFERENCE_PREFIX = re.compile(r"^ek[-\s]*(?=\d)", re.IGNORECASE)
+
+
+def search_q(text):
+    """A filter for the cases whose reference, family name, main person's name,
+    postcode or referrer (name or email) contains ``text``, whatever its case and
+    spacing: "ek-2025-0012" and "2025-0012" find EK-2025-0012, "7511ab" finds
+    "7511 AB". Main persons are an EXISTS subquery and the referrer a join on a
+    foreign key, so every case matches at most once."""
+    text = " ".join(text.split())
+    if not text:
+        return Q()
+    postcode = Replace(Upper("postcode"), Value(" "), Value(""))
+    referrer_name = Concat("referrer__first_name", Value(" "), "referrer__last_name")
+    return (
+        Q(reference__icontains=REFERENCE_PREFIX.sub("", text))
+        | Q(family_name__icontains=text)
+        | Exists(MainPerson.objects.filter(referral=OuterRef("pk"), name__icontains=text))
+        | Q(Contains(postcode, text.replace(" ", "").upper()))
+        | Q(IContains(referrer_name, text))
+        | Q(referrer__email__icontains=text)
+    )
 
 
 # Dutch public holidays (Koningsdag, Christmas, ...) are no working days. The

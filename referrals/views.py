@@ -66,6 +66,7 @@ def referral_list(request):
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
+            "includes_ended": filters.search_includes_ended,
             "show_filters": is_region_staff(user),
             "show_warnings": show_warnings,
             "show_organization": allowed("referrals.see_organization_column", user),

@@ -22,11 +22,11 @@ COMPLETE = {
 MAIN_PERSON = {"name": "Sem Jansen", "birth_date": datetime.date(2015, 5, 1), "sex": "m"}
 
 
-def draft(actor, organization, **fields):
+def draft(actor, organization, main_persons=(MAIN_PERSON,), **fields):
     return services.referral_create(
         actor=actor,
         organization=organization,
-        children={"main_persons": [MAIN_PERSON]},
+        children={"main_persons": list(main_persons)},
         **{**COMPLETE, **fields},
     )
 

@@ -456,7 +456,12 @@ def test_queue_filters_and_flags(client, regional_manager, organization):
 
 def test_a_tampered_filter_drops_only_itself(client, regional_manager, organization):
     factories.registered(regional_manager, organization, family_name="Jansen")
-    factories.registered(regional_manager, organization, family_name="De Vries")
+    factories.registered(
+        regional_manager,
+        organization,
+        family_name="De Vries",
+        main_persons=[{**factories.MAIN_PERSON, "name": "Sem de Vries"}],
+    )
     client.force_login(regional_manager)
     response = client.get(reverse("referrals:list"), {"q": "Jansen", "region": "abc"})
     assert response.status_code == 200
