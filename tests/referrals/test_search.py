@@ -117,8 +117,8 @@ def test_the_queue_hides_ended_cases_and_a_search_finds_them_marked_as_ended(
     # Open cases first, the ended ones after them (the lifecycle order).
     assert [row["referral"] for row in response.context["rows"]] == [open_case, closed, ended]
     html = response.content.decode()
-    assert html.count('<span class="badge text-bg-secondary">Beëindigd</span>') == 2
-    assert html.count('class="table-light"') == 2
+    assert html.count('<span class="badge border border-secondary text-body">Beëindigd</span>') == 2
+    assert html.count('class="table-secondary"') == 2
     assert "(ook beëindigde zaken)" in html
     # A state chosen beside the search still applies.
     assert found(client, "yilmaz", status=CaseStatus.REGISTERED) == [open_case]
