@@ -17,6 +17,7 @@ from privacy.access_report import access_report as access_report_of
 from privacy.access_report import subject_of, subjects
 from privacy.forms import ConsentWithdrawalForm, RightsDecisionForm, RightsRequestForm
 from privacy.models import RequestKind, RequestOutcome
+from privacy.register import RegisterFileError
 from privacy.rules import can_see_requests
 from privacy.selectors import decided_requests_for, open_requests_for, requests_for
 from referrals.selectors import get_referral_for
@@ -202,6 +203,17 @@ def rights_request(request, pk):
             except TransitionError as exc:
                 messages.error(request, str(exc))
                 return redirect("privacy:request", pk=pk)
+            except RegisterFileError:
+                # Destroyed and committed; only the file outside the database lags
+                # (logged; the nightly retention run adds the line).
+                messages.warning(
+                    request,
+                    _(
+                        "The file has been destroyed, but the destruction register file "
+                        "could not be written. Tell the administrator."
+                    ),
+                )
+                return redirect("privacy:requests")
             if decided.outcome == RequestOutcome.DESTROYED:
                 referral.refresh_from_db(fields=["pseudonym"])
                 messages.success(

@@ -404,3 +404,23 @@ def test_the_requests_and_home_pages_ask_the_same_queries_for_more_requests(
         with CaptureQueriesContext(connection) as many:
             assert client.get(url).status_code == 200
         assert len(many) == count, url
+
+
+# The file is written once the destruction commits: a real commit is needed.
+@pytest.mark.django_db(transaction=True)
+def test_a_register_file_that_cannot_be_written_does_not_break_the_page(
+    client, stopped, regional_manager, settings, tmp_path
+):
+    settings.DESTRUCTION_REGISTER_FILE = tmp_path  # a folder: no file can be appended
+    asked = record(stopped, regional_manager)
+    client.force_login(regional_manager)
+    response = client.post(
+        reverse("privacy:request", args=[asked.pk]),
+        {"outcome": "destroyed", "decided_on": TODAY.isoformat(), "confirm": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "registerbestand" in response.content.decode()
+    # The destruction itself is whole; the nightly run adds the missing line.
+    assert Referral.objects.get(pk=stopped.pk).destroyed_at is not None
+    assert DestructionRecord.objects.filter(decision=DestructionDecision.REQUEST).exists()
