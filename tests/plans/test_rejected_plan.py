@@ -7,6 +7,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from conferences.services import conference_hold, conference_schedule
@@ -25,6 +26,7 @@ from referrals.models import Referral
 from referrals.services import TransitionError, transition
 from referrals.timeline import sentence
 from research.stats import compute
+from shell.selectors import status_counts
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +74,7 @@ def revise(plan, coordinator, referrer, decision, **fields):
 
 
 def test_the_states_and_their_groups():
-    assert NOT_ACCEPTED.label == "Plan not accepted"
+    assert NOT_ACCEPTED.label == "Plan niet geaccepteerd"
     assert NOT_ACCEPTED in IN_PROGRESS
     assert NOT_ACCEPTED not in FOLLOWING_PLAN
     # From it: a revised plan decided again, closing; never following up.
@@ -91,7 +93,7 @@ def test_a_plan_not_accepted_moves_the_case_to_its_own_state(plan, referrer):
     event = referral.events.get(kind=Transition.REJECT_PLAN)
     assert (event.from_status, event.to_status) == (CaseStatus.CONFERENCE_HELD, NOT_ACCEPTED)
     assert event.details == {"version": 1, "decision": "rejected"}
-    assert sentence(event) == "Plan not accepted"
+    assert sentence(event) == "Plan niet geaccepteerd"
 
 
 def test_an_accepted_plan_still_moves_the_case_to_plan_decided(plan, referrer):
@@ -255,3 +257,36 @@ def test_the_statistics_count_decisions_of_the_current_plan(
     assert compute()["accepted_rate"] == 0.5
     revise(plan, coordinator, referrer, "accepted")
     assert (compute()["plans"], compute()["accepted_rate"]) == (2, 1.0)
+
+
+def test_the_queue_and_the_home_pages_tell_the_states_apart(
+    client, plan, referrer, regional_manager, organization, coordinator
+):
+    rejected = reject(plan, referrer).referral
+    accepted = factories.submitted_plan(
+        regional_manager, organization, coordinator.coordinator_profile, referrer=referrer
+    )
+    services.plan_decide(plan=accepted, actor=referrer, decision="accepted")
+    counts = dict(status_counts(regional_manager))
+    assert (counts[CaseStatus.PLAN_DECIDED], counts[NOT_ACCEPTED]) == (1, 1)
+
+    client.force_login(regional_manager)
+    page = client.get(reverse("referrals:list"), {"status": NOT_ACCEPTED}).content.decode()
+    assert rejected.reference in page and accepted.referral.reference not in page
+    home = client.get(reverse("home")).content.decode()
+    assert "?status=plan_not_accepted" in home and "?status=plan_decided" in home
+
+    client.force_login(referrer)
+    home = client.get(reverse("home")).content.decode()
+    assert "status-plan_not_accepted" in home and "Plan niet geaccepteerd" in home
+    assert "status-plan_decided" in home and "Plan geaccepteerd" in home
+    detail = client.get(reverse("referrals:detail", args=[rejected.pk])).content.decode()
+    assert "De verwijzer heeft het plan niet geaccepteerd." in detail
+    plan_page = client.get(reverse("plans:plan", args=[rejected.pk])).content.decode()
+    assert 'id="next-after-rejection"' in plan_page
+    # Once revised and accepted, the page no longer says what happens after a rejection.
+    revise(plan, coordinator, referrer, "accepted")
+    plan_page = client.get(reverse("plans:plan", args=[rejected.pk])).content.decode()
+    assert 'id="next-after-rejection"' not in plan_page
+    old = client.get(reverse("plans:version", args=[rejected.pk, 1])).content.decode()
+    assert 'id="next-after-rejection"' not in old
