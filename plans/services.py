@@ -237,7 +237,10 @@ def plan_decide(*, plan, actor, decision, conditions="", unmet_bound="", reason=
     """The referrer accepts the plan, accepts it with conditions, or does not accept it.
 
     A decision is final. "Not accepted" names the bound not met (safety or legality)
-    and a reason. Moves the case to "plan decided" and mails the coordinator and the
+    and a reason. An accepted plan moves the case to "plan decided" (it is followed
+    up: help, evaluations); one not accepted to "plan not accepted", from where the
+    coordinator makes a revised version (decided again), the network reworks it at a
+    follow-up conference, or the case is closed. Mails the coordinator and the
     regional manager.
     """
     referral, plan = _lock_plan(plan)
@@ -268,7 +271,7 @@ def plan_decide(*, plan, actor, decision, conditions="", unmet_bound="", reason=
     transition(
         referral=referral,
         actor=actor,
-        transition=Transition.DECIDE_PLAN,
+        transition=Transition.DECIDE_PLAN if result.is_accepted else Transition.REJECT_PLAN,
         details={"version": plan.version, "decision": decision},
     )
     notifications.on_commit_decided(result)

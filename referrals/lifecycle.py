@@ -24,6 +24,7 @@ class CaseStatus(models.TextChoices):
     CONFERENCE_SCHEDULED = "conference_scheduled", _("Conference scheduled")
     CONFERENCE_HELD = "conference_held", _("Conference held")
     PLAN_DECIDED = "plan_decided", _("Plan decided")
+    PLAN_NOT_ACCEPTED = "plan_not_accepted", _("Plan not accepted")
     FOLLOW_UP = "follow_up", _("Follow-up")
     CLOSED = "closed", _("Closed")
     STOPPED = "stopped", _("Stopped")
@@ -52,6 +53,7 @@ IN_PROGRESS = frozenset(
         S.CONFERENCE_SCHEDULED,
         S.CONFERENCE_HELD,
         S.PLAN_DECIDED,
+        S.PLAN_NOT_ACCEPTED,
         S.FOLLOW_UP,
     }
 )
@@ -64,11 +66,14 @@ WITH_REFERRER = frozenset({S.DRAFT, S.RETURNED})
 ENDED = frozenset({S.CLOSED, S.STOPPED})
 # Where a first conference can be scheduled: a coordinator has accepted the case.
 BEFORE_FIRST_CONFERENCE = frozenset({S.COORDINATOR_ASSIGNED, S.PREPARING})
-# The conference has been held and the case is still open: the plan's time.
-AFTER_CONFERENCE = frozenset({S.CONFERENCE_HELD, S.PLAN_DECIDED, S.FOLLOW_UP})
+# The conference has been held and the case is still open: the plan's time. A plan
+# that was not accepted is revised (a new version, decided again), reworked at a
+# follow-up conference, or the case is closed.
+AFTER_CONFERENCE = frozenset({S.CONFERENCE_HELD, S.PLAN_DECIDED, S.PLAN_NOT_ACCEPTED, S.FOLLOW_UP})
 # The same, or closed since: the case has a conference and (perhaps) a plan to read.
 CONFERENCE_HELD_ONCE = AFTER_CONFERENCE | {S.CLOSED}
-# The referrer has decided on the plan: it is followed up (evaluations, help).
+# The referrer has accepted the plan: it is followed up (evaluations, help). Not
+# after a plan that was not accepted: that one is not carried out.
 FOLLOWING_PLAN = frozenset({S.PLAN_DECIDED, S.FOLLOW_UP})
 
 
@@ -85,6 +90,7 @@ class Transition(models.TextChoices):
     SCHEDULE = "schedule", _("conference scheduled")
     HOLD = "hold", _("conference held")
     DECIDE_PLAN = "decide_plan", _("plan decided")
+    REJECT_PLAN = "reject_plan", _("plan not accepted")
     START_FOLLOW_UP = "start_follow_up", _("follow-up started")
     CLOSE = "close", _("closed")
     STOP = "stop", _("stopped without a conference")
@@ -92,6 +98,10 @@ class Transition(models.TextChoices):
 
 
 T = Transition
+
+# Where the referrer's decision on a plan version may come: after the conference,
+# and again on a later version.
+PLAN_DECIDABLE = frozenset({S.CONFERENCE_HELD, S.PLAN_DECIDED, S.PLAN_NOT_ACCEPTED, S.FOLLOW_UP})
 
 # transition -> (states it may start from, state it leads to). REOPEN leads back to
 # the state the case had before it was stopped or closed (see services).
@@ -108,7 +118,11 @@ TRANSITIONS = {
     T.START_PREPARATION: (frozenset({S.COORDINATOR_ASSIGNED}), S.PREPARING),
     T.SCHEDULE: (BEFORE_FIRST_CONFERENCE, S.CONFERENCE_SCHEDULED),
     T.HOLD: (frozenset({S.CONFERENCE_SCHEDULED}), S.CONFERENCE_HELD),
-    T.DECIDE_PLAN: (frozenset({S.CONFERENCE_HELD, S.PLAN_DECIDED}), S.PLAN_DECIDED),
+    # The referrer's decision on the current plan version: accepted (with or without
+    # conditions) or not. A later version (a correction, or a revised plan after a
+    # rejection) is decided again.
+    T.DECIDE_PLAN: (PLAN_DECIDABLE, S.PLAN_DECIDED),
+    T.REJECT_PLAN: (PLAN_DECIDABLE, S.PLAN_NOT_ACCEPTED),
     T.START_FOLLOW_UP: (frozenset({S.PLAN_DECIDED}), S.FOLLOW_UP),
     T.CLOSE: (AFTER_CONFERENCE, S.CLOSED),
     T.STOP: (BEFORE_CONFERENCE, S.STOPPED),

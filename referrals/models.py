@@ -249,6 +249,10 @@ class Referral(models.Model):
         return self.status in ENDED
 
     @property
+    def is_plan_not_accepted(self):
+        return self.status == CaseStatus.PLAN_NOT_ACCEPTED
+
+    @property
     def language_names(self):
         return [language_name(code) for code in self.languages]
 

@@ -114,7 +114,8 @@ PLAN = [
     ("scheduled", 4),
     ("held", 3),
     ("plan_submitted", 2),
-    ("plan_decided", 4),
+    ("plan_decided", 2),
+    ("plan_not_accepted", 2),
     ("follow_up", 3),
     ("closed", 3),
     ("stopped", 5),
@@ -578,6 +579,10 @@ def _plan(rng, referral, coordinator_user, manager, state, today):
     decision = rng.choice(list(Decision))
     if state in ("follow_up", "closed"):
         decision = Decision.ACCEPTED
+    elif state == "plan_not_accepted":
+        decision = Decision.REJECTED
+    elif decision == Decision.REJECTED:  # "plan decided" is an accepted plan
+        decision = Decision.ACCEPTED_WITH_CONDITIONS
     plan_services.plan_decide(
         plan=plan,
         actor=referrer,
@@ -588,7 +593,7 @@ def _plan(rng, referral, coordinator_user, manager, state, today):
         unmet_bound=UnmetBound.SAFETY if decision == Decision.REJECTED else "",
         reason="Er is 's nachts niemand bij de kinderen." if decision == Decision.REJECTED else "",
     )
-    if state == "plan_decided":
+    if state in ("plan_decided", "plan_not_accepted"):
         return
     statuses = {
         a.pk: rng.choices(["done", "partly", "not_done"], [6, 3, 1])[0]

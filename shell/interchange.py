@@ -23,6 +23,7 @@ from coordinators.models import Assignment, AssignmentStatus, Coordinator
 from ekc.models import Organization, Region
 from plans.models import (
     Agreement,
+    Decision,
     Evaluation,
     EvaluationDecision,
     EvaluationItem,
@@ -182,6 +183,9 @@ def _status(data, coordinator):
     if data.get("outcomes"):
         return CaseStatus.CLOSED
     plan = data.get("plan")
+    # A plan that was not accepted is not carried out (nor evaluated).
+    if plan and plan.get("decision") == Decision.REJECTED:
+        return CaseStatus.PLAN_NOT_ACCEPTED
     if plan and any(a.get("status") for a in plan.get("agreements") or []):
         return CaseStatus.FOLLOW_UP
     if plan and plan.get("decision"):

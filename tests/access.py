@@ -35,6 +35,7 @@ CASE_STATES = [
     "conference_scheduled",
     "conference_held",
     "plan_decided",
+    "plan_not_accepted",
     "follow_up",
     "closed",
     "stopped",
@@ -134,6 +135,8 @@ def build_world():
     cases["conference_held"] = factories.held(manager, organization, profile, referrer=referrer)
     decided = _held_with_plan(manager, organization, profile, referrer, Decision.ACCEPTED)
     cases["plan_decided"] = decided.referral
+    rejected = _held_with_plan(manager, organization, profile, referrer, Decision.REJECTED)
+    cases["plan_not_accepted"] = rejected.referral
     follow_up = _held_with_plan(manager, organization, profile, referrer, Decision.ACCEPTED)
     plan_services.evaluation_record(
         plan=follow_up,

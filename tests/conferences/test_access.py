@@ -15,6 +15,7 @@ ACCEPTED = [
     "conference_scheduled",
     "conference_held",
     "plan_decided",
+    "plan_not_accepted",
     "follow_up",
     "closed",
 ]
@@ -27,7 +28,13 @@ def test_only_the_accepted_coordinator_prepares(world):
 
 def test_a_conference_is_scheduled_once_accepted_and_a_follow_up_after_it(world):
     got = matrix("conferences.schedule_conference", world["users"], world["cases"])
-    open_states = ["coordinator_assigned", "preparing", "conference_held", "plan_decided"]
+    open_states = [
+        "coordinator_assigned",
+        "preparing",
+        "conference_held",
+        "plan_decided",
+        "plan_not_accepted",
+    ]
     expected = dict.fromkeys([*open_states, "follow_up"], {C})
     assert got == expand(expected, CASE_STATES)
 
@@ -43,6 +50,7 @@ def test_a_conference_is_changed_and_logged_only_until_it_is_held(world, action)
         "conference_scheduled",
         "conference_held",
         "plan_decided",
+        "plan_not_accepted",
         "follow_up",
         "closed",
     }

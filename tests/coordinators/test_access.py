@@ -39,6 +39,7 @@ def test_a_coordinator_comes_off_the_case_only_before_the_conference(world):
         "conference_scheduled",
         "conference_held",
         "plan_decided",
+        "plan_not_accepted",
         "follow_up",
         "closed",
     }

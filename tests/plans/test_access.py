@@ -4,14 +4,14 @@ decide, record help, evaluate and close - per case state and per plan version.""
 import pytest
 
 from plans import services
-from plans.models import Agreement, CarriedBy, Decision
+from plans.models import Agreement, CarriedBy
 from tests import factories
 from tests.access import CASE_STATES, expand, matrix, who_may
 
 pytestmark = pytest.mark.django_db
 
 A, M, C, R, L = "admin_user", "regional_manager", "coordinator", "referrer", "liaison"
-AFTER_CONFERENCE = ["conference_held", "plan_decided", "follow_up"]
+AFTER_CONFERENCE = ["conference_held", "plan_decided", "plan_not_accepted", "follow_up"]
 
 
 @pytest.fixture
@@ -22,21 +22,10 @@ def plans(world):
     submitted = factories.submitted_plan(
         manager, world["organization"], world["profile"], referrer=referrer
     )
-    rejected = factories.submitted_plan(
-        manager, world["organization"], world["profile"], referrer=referrer
-    )
-    services.plan_decide(
-        plan=rejected,
-        actor=referrer,
-        decision=Decision.REJECTED,
-        unmet_bound="safety",
-        reason="Niet veilig genoeg.",
-    )
-    rejected.refresh_from_db()
     return {
         "draft": services.plan_start(referral=cases["conference_held"], actor=users[C]),
         "submitted": submitted,
-        "rejected": rejected,
+        "rejected": services.current_plan(cases["plan_not_accepted"]),
         "accepted": services.current_plan(cases["plan_decided"]),
         "following": services.current_plan(cases["follow_up"]),
         "closed": services.current_plan(cases["closed"]),

@@ -18,7 +18,7 @@ BEFORE_CONFERENCE = [
     "preparing",
     "conference_scheduled",
 ]
-AFTER_CONFERENCE = ["conference_held", "plan_decided", "follow_up"]
+AFTER_CONFERENCE = ["conference_held", "plan_decided", "plan_not_accepted", "follow_up"]
 
 EXPECTED = {
     "referrals.edit_referral": {

@@ -11,7 +11,7 @@ A, M, C = "admin_user", "regional_manager", "coordinator"
 
 def test_surveys_are_sent_once_the_conference_is_held(world):
     got = matrix("research.invite_to_surveys", world["users"], world["cases"])
-    held = ["conference_held", "plan_decided", "follow_up", "closed"]
+    held = ["conference_held", "plan_decided", "plan_not_accepted", "follow_up", "closed"]
     assert got == expand(dict.fromkeys(held, {A, M, C}), CASE_STATES)
 
 

@@ -306,3 +306,23 @@ def test_values_of_the_wrong_type_are_errors_not_crashes():
         (3, "languages must be a list of ISO 639 codes"),
         (3, "unknown coordinator ['C001'] (import coordinators first)"),
     ]
+
+
+def test_a_plan_not_accepted_is_imported_in_its_own_state(tmp_path):
+    rejected = {**PLAN, "decision": "rejected"}
+    run(
+        write(
+            tmp_path,
+            case(conference=CONFERENCE, plan=rejected),
+            case(reference="EK-2019-0002", conference=CONFERENCE, plan={**PLAN, "agreements": []}),
+            case(
+                reference="EK-2019-0003", conference=CONFERENCE, plan=rejected, outcomes=["other"]
+            ),
+        )
+    )
+    statuses = dict(Referral.objects.values_list("reference", "status"))
+    assert statuses == {
+        "EK-2019-0001": CaseStatus.PLAN_NOT_ACCEPTED,
+        "EK-2019-0002": CaseStatus.PLAN_DECIDED,
+        "EK-2019-0003": CaseStatus.CLOSED,
+    }
