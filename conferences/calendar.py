@@ -1,16 +1,19 @@
 """A conference as an iCalendar (.ics) file (RFC 5545, written by icalendar)."""
 
 import datetime
+from urllib.parse import urlsplit
 
 import icalendar
+from django.conf import settings
 from django.utils import timezone
 
 # Without a logged day, assume the usual length of a conference.
 DEFAULT_LENGTH = datetime.timedelta(hours=3)
 
 
-def conference_ics(conference, request):
-    """The .ics text. It names the case reference, never the family."""
+def conference_ics(conference, request=None):
+    """The .ics text. It names the case reference, never the family. Its UID is the
+    same whether it is downloaded (``request``) or sent by mail (the site's host)."""
     start = conference.starts_at.astimezone(datetime.UTC)
     length = (
         datetime.timedelta(minutes=conference.duration_minutes)
@@ -26,7 +29,7 @@ def conference_ics(conference, request):
     if conference.address:
         place = f"{place}: {conference.address}"
     event = icalendar.Event.new(
-        uid=f"conference-{conference.pk}@{request.get_host().split(':')[0]}",
+        uid=f"conference-{conference.pk}@{_host(request)}",
         stamp=timezone.now().astimezone(datetime.UTC),
         start=start,
         end=end,
@@ -41,3 +44,9 @@ def conference_ics(conference, request):
     calendar.add("method", "PUBLISH")
     calendar.add_component(event)
     return calendar.to_ical().decode()
+
+
+def _host(request):
+    if request is not None:
+        return request.get_host().split(":")[0]
+    return urlsplit(settings.SITE_URL).hostname or "localhost"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from conferences.calendar import conference_ics
 from ekc.mail import send_after_commit
 from referrals.notifications import case_url
 
@@ -21,4 +22,12 @@ def on_commit_scheduled(conference, moved=False):
             "path": case_url(conference.referral),
             "ics": settings.SITE_URL + reverse("conferences:ics", args=[conference.pk]),
         },
+        # The calendar file itself, so the date is one click from the calendar.
+        attachments=[
+            (
+                f"conferentie-{conference.referral.reference}.ics",
+                conference_ics(conference),
+                "text/calendar",
+            )
+        ],
     )

@@ -133,6 +133,13 @@ def test_scheduling_moves_the_case_and_mails_the_referrer(
     assert mail.to == [referrer.email]
     assert "7 december 2026, 13:00" in mail.body
     assert "Buurthuis De Kern, Zwolle" in mail.body
+    # The calendar file travels with the mail, the same as the download.
+    ((name, content, mimetype),) = mail.attachments
+    assert (name, mimetype) == (f"conferentie-{case.reference}.ics", "text/calendar")
+    assert "DTSTART:20261207T120000Z" in content
+    assert f"UID:conference-{conference.pk}@" in content
+    assert "Jansen" not in content  # the reference, never the family
+    assert "als bijlage" in mail.body
 
 
 def test_a_second_first_conference_is_refused(case, coordinator):
