@@ -9,6 +9,12 @@ from privacy.services import OUTCOMES, requester_problem
 from referrals.forms import DATE_INPUT
 
 
+def _not_in_future(day):
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+    return day
+
+
 class ConsentWithdrawalForm(forms.Form):
     withdrawn_on = PlausibleDateField(
         label=_("When did the family withdraw its consent?"), widget=DATE_INPUT
@@ -22,16 +28,7 @@ class ConsentWithdrawalForm(forms.Form):
     )
 
     def clean_withdrawn_on(self):
-        day = self.cleaned_data["withdrawn_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return day
-
-
-def _not_in_future(day):
-    if day > timezone.localdate():
-        raise forms.ValidationError(_("This date is in the future."))
-    return day
+        return _not_in_future(self.cleaned_data["withdrawn_on"])
 
 
 class RightsRequestForm(forms.Form):
