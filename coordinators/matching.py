@@ -2,7 +2,9 @@
 
 Hard rules (INTERCHANGE.md) decide who is listed at all: active; serves the
 case's region; not on leave on the day judged; fewer active cases than their
-maximum; no declared conflict of interest; has not declined this case.
+maximum; no declared conflict of interest with the family (on this case or on a
+linked earlier case of the family, a decline for a conflict included); has not
+declined this case.
 
 Among those listed, everyone who speaks one of the family's languages ranks
 above everyone who speaks none. Then, in this order of weight: lower workload,
@@ -18,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from coordinators.models import Assignment, ConflictOfInterest, Coordinator, Leave
+from coordinators.models import Assignment, ConflictOfInterest, Coordinator, DeclineReason, Leave
 from ekc.languages import language_name
 from referrals.lifecycle import COORDINATOR_ACTIVE, CURRENT_ASSIGNMENT, AssignmentStatus
+from referrals.selectors import earlier_case_ids
 
 # How long without an assignment counts as "fully rested" for the fairness term.
 FAIRNESS_HORIZON_DAYS = 90
@@ -62,7 +65,18 @@ def eligible_coordinators(referral, on_date):
     on_leave = Leave.objects.filter(
         coordinator=OuterRef("pk"), start__lte=on_date, end__gte=on_date
     )
-    conflicted = ConflictOfInterest.objects.filter(coordinator=OuterRef("pk"), referral=referral)
+    # A conflict with the family carries over from its earlier cases: declared, or
+    # the reason a coordinator declined one. A decline for another reason does not.
+    earlier = earlier_case_ids(referral)
+    conflicted = ConflictOfInterest.objects.filter(
+        coordinator=OuterRef("pk"), referral__in=[referral.pk, *earlier]
+    )
+    declined_for_conflict = Assignment.objects.filter(
+        coordinator=OuterRef("pk"),
+        referral__in=earlier,
+        status=AssignmentStatus.DECLINED,
+        decline_reason=DeclineReason.CONFLICT,
+    )
     declined = Assignment.objects.filter(
         coordinator=OuterRef("pk"), referral=referral, status=AssignmentStatus.DECLINED
     )
@@ -74,6 +88,7 @@ def eligible_coordinators(referral, on_date):
         )
         .exclude(Exists(on_leave))
         .exclude(Exists(conflicted))
+        .exclude(Exists(declined_for_conflict))
         .exclude(Exists(declined))
         .annotate(
             active_cases=Count("assignments", filter=active_cases_filter(), distinct=True),

@@ -150,3 +150,8 @@ class Assignment(models.Model):
     @property
     def is_declined(self):
         return self.status == AssignmentStatus.DECLINED
+
+    @property
+    def took_the_case(self):
+        """The coordinator accepted the case (and may have finished it since)."""
+        return self.status in (AssignmentStatus.ACCEPTED, AssignmentStatus.ENDED)

@@ -143,7 +143,7 @@ def assignment_decline(*, assignment, actor, reason, note=""):
         ConflictOfInterest.objects.get_or_create(
             coordinator=assignment.coordinator,
             referral=referral,
-            defaults={"reason": note or DeclineReason.CONFLICT.label, "recorded_by": actor},
+            defaults={"reason": note or str(DeclineReason.CONFLICT.label), "recorded_by": actor},
         )
     record_event(
         referral=referral,

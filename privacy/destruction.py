@@ -25,7 +25,7 @@ from plans.scans import delete_scan_after_commit
 from privacy.models import DestructionRecord, RequestOutcome, RightsRequest
 from privacy.register import Entry, append_after_commit
 from referrals.models import Referral
-from research.export import pseudonym
+from research.export import exported_reference
 
 # What stands in for a destroyed case's texts in the logs.
 REDACTED = "[vernietigd]"
@@ -52,6 +52,7 @@ RULES = {
             "bounds": "",
             "problem_areas": "",
             "family_name": "",
+            "family_key": "",
             "address": "",
             "postcode": "",
             "municipality": "",
@@ -81,12 +82,22 @@ RULES = {
                 "version",
                 "pseudonym",
                 "destroyed_at",
+                # The link to the family's earlier case: research counts returning
+                # families (repeat_referrals); it names no one.
+                "previous",
             ]
         ),
     ),
     "referrals.MainPerson": Rule(
         case="referral",
-        clear={"name": "", "birth_date": None, "birth_year": None, "sex": "", "lives_with": ""},
+        clear={
+            "name": "",
+            "name_key": "",
+            "birth_date": None,
+            "birth_year": None,
+            "sex": "",
+            "lives_with": "",
+        },
         keep=frozenset({"id", "referral", "is_child"}),
     ),
     "referrals.InvolvedProfessional": Rule(case="referral", delete=True),
@@ -326,7 +337,7 @@ def _redact_logs(referral, name):
 
 def case_pseudonym(referral):
     """The research pseudonym a case is known by, in exports and in the register."""
-    return referral.pseudonym or pseudonym(referral.reference or f"draft-{referral.pk}")
+    return referral.pseudonym or exported_reference(referral.reference or f"draft-{referral.pk}")
 
 
 @transaction.atomic

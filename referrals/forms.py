@@ -235,3 +235,42 @@ class NonOfferForm(GuardedFormMixin, forms.ModelForm):
         if day > timezone.localdate():
             raise forms.ValidationError(_("This date is in the future."))
         return day
+
+
+class FamilyLinkForm(forms.Form):
+    """The earlier case of the family: one EKC found (``previous``) or one the
+    regional manager types the reference of."""
+
+    previous = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reference = forms.CharField(
+        label=_("Reference of the earlier case"),
+        required=False,
+        max_length=20,
+        help_text=_("For example EK-2019-0031."),
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cases = cases  # the cases the user may see
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        reference = " ".join((data.get("reference") or "").split()).upper()
+        if data.get("previous"):
+            found = self.cases.filter(pk=data["previous"]).first()
+        elif reference:
+            if not reference.startswith("EK-") and reference[:1].isdigit():
+                reference = f"EK-{reference}"
+            found = self.cases.filter(reference=reference).first()
+        else:
+            self.add_error("reference", _("Fill in the reference of the earlier case."))
+            return data
+        if found is None:
+            self.add_error(
+                "reference",
+                _("There is no case with this reference that you may see."),
+            )
+        data["found"] = found
+        return data

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ekc.languages import language_name
 from ekc.models import Organization, Region
 from referrals import timeline
+from referrals.family import name_key
 from referrals.lifecycle import BEFORE_CONFERENCE, ENDED, CaseStatus, Transition
 
 
@@ -94,6 +95,14 @@ def years_after(day, years):
         return day.replace(year=day.year + years, month=3, day=1)
 
 
+def _save_with_key(instance, parent, field, key, args, kwargs):
+    """Save, writing the key column too when ``field`` is among the fields saved."""
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and field in update_fields and key not in update_fields:
+        kwargs["update_fields"] = [*update_fields, key]
+    parent.save(*args, **kwargs)
+
+
 class Referral(models.Model):
     """The case: one family, referred for a conference, through its whole lifecycle."""
 
@@ -167,6 +176,9 @@ class Referral(models.Model):
     )
 
     family_name = models.CharField(_("family name"), max_length=150, blank=True, db_index=True)
+    # The family name without diacritics, case or hyphens (referrals/family.py): search
+    # and the family match compare this, so "Ozdemir" finds "Özdemir".
+    family_key = models.CharField(max_length=150, blank=True, db_index=True, editable=False)
     address = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
@@ -183,6 +195,17 @@ class Referral(models.Model):
     # coordinator is proposed and no survey is sent until consent is recorded again.
     consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
     return_reason = models.TextField(_("reason for sending back"), blank=True)
+
+    # An earlier case of the same family (the family came back): linked by the
+    # regional manager or by the import (INTERCHANGE.md previous_reference).
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="later_cases",
+        verbose_name=_("earlier case of the family"),
+    )
 
     # Optimistic locking for edits: a save with a stale version is refused.
     version = models.PositiveIntegerField(default=1)
@@ -206,6 +229,10 @@ class Referral(models.Model):
     def __str__(self):
         label = self.reference or _("draft")
         return f"{label} {self.family_name}".strip()
+
+    def save(self, *args, **kwargs):
+        self.family_key = name_key(self.family_name)
+        _save_with_key(self, super(), "family_name", "family_key", args, kwargs)
 
     @property
     def last_changed_at(self):
@@ -262,7 +289,9 @@ class MainPerson(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="main_persons")
     name = models.CharField(_("name"), max_length=150, blank=True)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    name_key = models.CharField(max_length=150, blank=True, editable=False)
+    # Indexed: the family match looks main persons up by their birth date.
+    birth_date = models.DateField(_("birth date"), null=True, blank=True, db_index=True)
     # Imports and pseudonymised data know only the year.
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
@@ -286,7 +315,8 @@ class MainPerson(models.Model):
         # Keep the year in step with the date, so research never needs the date.
         if self.birth_date:
             self.birth_year = self.birth_date.year
-        super().save(*args, **kwargs)
+        self.name_key = name_key(self.name)
+        _save_with_key(self, super(), "name", "name_key", args, kwargs)
 
 
 class InvolvedProfessional(models.Model):

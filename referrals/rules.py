@@ -220,6 +220,8 @@ add_action(
 )
 add_action("referrals.reopen_referral", is_administrator, may_move(Transition.REOPEN))
 add_action("referrals.record_consent", can_manage_referral | can_edit_referral, ~is_ended)
+# Linking the case to an earlier case of the same family: the region's work.
+add_action("referrals.link_family", can_manage_referral)
 
 
 # No conference offered (reversed burden of proof): a liaison records for their

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from dataclasses import dataclass
 
 import holidays
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
@@ -9,7 +10,10 @@ from django.db.models.functions import Concat, Replace, Upper
 from django.db.models.lookups import Contains, IContains
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ekc import formatting
+from referrals.family import name_key, postcode_key, similar_keys, similar_names
 from referrals.lifecycle import CaseStatus
 from referrals.models import CaseEvent, MainPerson, Referral
 from referrals.rules import visible_referrals_q
@@ -49,19 +53,25 @@ REFERENCE_PREFIX = re.compile(r"^ek[-\s]*(?=\d)", re.IGNORECASE)
 
 def search_q(text):
     """A filter for the cases whose reference, family name, main person's name,
-    postcode or referrer (name or email) contains ``text``, whatever its case and
-    spacing: "ek-2025-0012" and "2025-0012" find EK-2025-0012, "7511ab" finds
-    "7511 AB". Main persons are an EXISTS subquery and the referrer a join on a
-    foreign key, so every case matches at most once."""
+    postcode or referrer (name or email) contains ``text``, whatever its case,
+    spacing and (for names) diacritics and hyphens: "ek-2025-0012" and "2025-0012"
+    find EK-2025-0012, "7511ab" finds "7511 AB". Main persons are an EXISTS
+    subquery and the referrer a join on a foreign key, so every case matches at
+    most once."""
     text = " ".join(text.split())
     if not text:
         return Q()
     postcode = Replace(Upper("postcode"), Value(" "), Value(""))
     referrer_name = Concat("referrer__first_name", Value(" "), "referrer__last_name")
+    # Names are also compared by their key, so "ozdemir" finds "Özdemir" and
+    # "vanderberg" finds "Van der Berg" (a text of only signs has no key).
+    key = name_key(text)
+    persons = Q(name__icontains=text) | (Q(name_key__contains=key) if key else Q(pk__in=[]))
     return (
         Q(reference__icontains=REFERENCE_PREFIX.sub("", text))
         | Q(family_name__icontains=text)
-        | Exists(MainPerson.objects.filter(referral=OuterRef("pk"), name__icontains=text))
+        | (Q(family_key__contains=key) if key else Q(pk__in=[]))
+        | Exists(MainPerson.objects.filter(persons, referral=OuterRef("pk")))
         | Q(Contains(postcode, text.replace(" ", "").upper()))
         | Q(IContains(referrer_name, text))
         | Q(referrer__email__icontains=text)
@@ -188,6 +198,7 @@ def referral_detail(user, pk):
     """One visible case with everything its page shows, in a fixed number of queries."""
     return (
         referrals_for(user)
+        .annotate(has_later_cases=Exists(Referral.objects.filter(previous=OuterRef("pk"))))
         .select_related("referrer", "referrer__organization", "created_by")
         .prefetch_related(
             "main_persons",
@@ -200,3 +211,141 @@ def referral_detail(user, pk):
         )
         .get(pk=pk)
     )
+
+
+def earlier_case_ids(referral):
+    """The ids of the family's earlier cases, following the links back (nearest
+    first). One query per earlier case; a family comes back a few times at most."""
+    ids, previous_id = [], referral.previous_id
+    while previous_id is not None and previous_id not in ids and previous_id != referral.pk:
+        ids.append(previous_id)
+        previous_id = Referral.objects.filter(pk=previous_id).values_list("previous_id", flat=True)[
+            0
+        ]
+    return ids
+
+
+def _later_case_ids(referral):
+    """The ids of the family's later cases, following the links forward."""
+    found, frontier = [], [referral.pk]
+    while frontier:
+        frontier = [
+            pk
+            for pk in Referral.objects.filter(previous__in=frontier).values_list("pk", flat=True)
+            if pk not in found and pk != referral.pk
+        ]
+        found += frontier
+    return found
+
+
+def family_cases(user, referral):
+    """The family's other linked cases that ``user`` may see, earliest first, with
+    what the case page shows of each: the conferences, the plan decision, the
+    coordinators and the outcome. Cases the user may not see are left out."""
+    ids = earlier_case_ids(referral) + _later_case_ids(referral)
+    if not ids:
+        return []
+    return list(
+        referrals_for(user)
+        .filter(pk__in=ids, destroyed_at__isnull=True)
+        .prefetch_related(
+            # Later apps' parts of the case, reached through their relations.
+            "conferences",
+            "plans__decision",
+            "assignments__coordinator__user",
+            "outcomes",
+        )
+        .order_by("referred_on", "created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class FamilyMatch:
+    """An earlier case that may be the same family, and why EKC thinks so."""
+
+    case: object
+    reasons: tuple
+
+
+FAMILY_MATCH_LIMIT = 10
+
+
+def _earlier_than(referral):
+    if referral.referred_on:
+        return Q(referred_on__lt=referral.referred_on)
+    return Q(created_at__lt=referral.created_at)
+
+
+def family_matches(user, referral):
+    """Earlier cases ``user`` may see that may be the same family as ``referral``:
+    a main person with a similar name and the same birth date (the same birth
+    year when a date is missing), or a similar family name at the same postcode.
+    Not linked ones already in the family's chain. A fixed number of queries."""
+    persons = [p for p in referral.main_persons.all() if p.name_key]
+    dates = {p.birth_date for p in persons if p.birth_date}
+    years = {p.birth_year for p in persons if p.birth_year and not p.birth_date}
+    postcode = postcode_key(referral.postcode)
+    by_person = Q(main_persons__birth_date__in=dates) | Q(main_persons__birth_year__in=years)
+    by_address = Q()
+    if postcode and referral.family_key:
+        spaced = f"{postcode[:4]} {postcode[4:]}"
+        by_address = Q(postcode__iexact=postcode) | Q(postcode__iexact=spaced)
+    if not (dates or years or by_address):
+        return []
+    chain = {referral.pk, *earlier_case_ids(referral)}
+    candidates = (
+        referrals_for(user)
+        .filter(_earlier_than(referral), destroyed_at__isnull=True, reference__isnull=False)
+        .filter((by_person if dates or years else Q(pk__in=[])) | by_address)
+        .exclude(pk__in=chain)
+        .distinct()
+        .prefetch_related(
+            "main_persons",
+            "conferences",
+            "plans__decision",
+            "assignments__coordinator__user",
+            "outcomes",
+        )
+        .order_by("-referred_on", "-pk")
+    )
+    matches = []
+    for case in candidates:
+        reasons = _match_reasons(referral, persons, postcode, case)
+        if reasons:
+            matches.append(FamilyMatch(case=case, reasons=tuple(reasons)))
+        if len(matches) == FAMILY_MATCH_LIMIT:
+            break
+    return matches
+
+
+def _match_reasons(referral, persons, postcode, case):
+    reasons = []
+    if (
+        postcode
+        and postcode_key(case.postcode) == postcode
+        and similar_keys(referral.family_key, case.family_key)
+    ):
+        reasons.append(
+            _("family name %(name)s at postcode %(postcode)s")
+            % {
+                "name": case.family_name,
+                "postcode": case.postcode,
+            }
+        )
+    for person in persons:
+        for other in case.main_persons.all():
+            if person.birth_date and other.birth_date:
+                same_birth = person.birth_date == other.birth_date
+            else:
+                same_birth = bool(person.birth_year) and person.birth_year == other.birth_year
+            if same_birth and similar_names(person.name, other.name):
+                reasons.append(
+                    _("%(name)s, born %(born)s")
+                    % {
+                        "name": other.name,
+                        "born": formatting.day(other.birth_date)
+                        if other.birth_date
+                        else other.birth_year,
+                    }
+                )
+    return reasons

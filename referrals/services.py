@@ -219,6 +219,61 @@ def _today():
 
 
 @transaction.atomic
+def _is_earlier(case, than):
+    """Whether ``case`` was referred before ``than`` (created before, for a draft)."""
+    if case.referred_on and than.referred_on:
+        return case.referred_on < than.referred_on
+    return case.created_at < than.created_at
+
+
+@transaction.atomic
+def family_link(*, referral, previous, actor):
+    """Link ``referral`` to ``previous``, an earlier case of the same family that
+    ``actor`` may see. Replaces an earlier link. Returns the fresh case."""
+    require_action("referrals.link_family", actor, referral)
+    require(actor.has_perm("referrals.view_referral", previous))
+    referral = lock_case(referral)
+    if previous.pk == referral.pk or previous.destroyed_at or not previous.reference:
+        raise TransitionError(_("A case cannot be linked to itself or to a destroyed file."))
+    if not _is_earlier(previous, referral):
+        raise TransitionError(
+            _(
+                "%(reference)s was not referred before this case; "
+                "link the later case to the earlier one."
+            )
+            % {"reference": previous.reference}
+        )
+    if referral.previous_id == previous.pk:
+        return referral
+    referral.previous = previous
+    referral.save(update_fields=["previous"])
+    record_event(
+        referral=referral,
+        actor=actor,
+        kind="family_linked",
+        details={"reference": previous.reference},
+    )
+    return referral
+
+
+@transaction.atomic
+def family_unlink(*, referral, actor):
+    """Remove the link to the earlier case (it was not the same family)."""
+    require_action("referrals.link_family", actor, referral)
+    referral = lock_case(referral)
+    if referral.previous_id is None:
+        return referral
+    reference = Referral.objects.filter(pk=referral.previous_id).values_list(
+        "reference", flat=True
+    )[0]
+    referral.previous = None
+    referral.save(update_fields=["previous"])
+    record_event(
+        referral=referral, actor=actor, kind="family_unlinked", details={"reference": reference}
+    )
+    return referral
+
+
 def referral_submit(*, referral, actor):
     """The referrer hands a finished draft to the region; it waits as "submitted"."""
     referral = lock_case(referral)

@@ -97,6 +97,20 @@ def _created(details, count):
     return _("Referral created")
 
 
+@describe("family_linked")
+def _family_linked(details, count):
+    return _("Linked to an earlier case of the family: %(reference)s") % {
+        "reference": details.get("reference") or "-"
+    }
+
+
+@describe("family_unlinked")
+def _family_unlinked(details, count):
+    return _("Link to an earlier case of the family removed (%(reference)s)") % {
+        "reference": details.get("reference") or "-"
+    }
+
+
 @describe("updated")
 def _updated(details, count):
     return _("Details of the referral changed")

@@ -16,12 +16,13 @@ from referrals import selectors, services, timeline
 from referrals.filters import WorkQueueFilter
 from referrals.forms import (
     ConsentForm,
+    FamilyLinkForm,
     ReasonForm,
     ReferralForm,
     StopForm,
     build_formsets,
 )
-from referrals.lifecycle import CURRENT_ASSIGNMENT, WITH_REFERRER
+from referrals.lifecycle import CURRENT_ASSIGNMENT, WITH_REFERRER, CaseStatus
 from referrals.models import Referral
 from referrals.rules import can_register_referrals, can_see_referral_lists
 from referrals.selectors import get_referral_for
@@ -210,8 +211,63 @@ def referral_detail(request, pk):
             "missing": labels(missing_of(referral)) if referral.status in WITH_REFERRER else [],
             "consent_form": ConsentForm(),
             "retention_years": settings.RETENTION_YEARS,
+            "family_cases": selectors.family_cases(user, referral)
+            if referral.previous_id or referral.has_later_cases
+            else [],
+            "family_matches": _family_matches(user, referral),
         },
     )
+
+
+# While the region registers a case, EKC looks for the family's earlier cases.
+FAMILY_MATCH_STATES = (CaseStatus.SUBMITTED, CaseStatus.REGISTERED)
+
+
+def _family_matches(user, referral):
+    if referral.previous_id or referral.status not in FAMILY_MATCH_STATES:
+        return []
+    if not allowed("referrals.link_family", user, referral):
+        return []
+    return selectors.family_matches(user, referral)
+
+
+def family_link(request, pk):
+    """Link the case to an earlier case of the same family: one EKC found, or one
+    whose reference the regional manager knows."""
+    referral = get_referral_for(request.user, pk)
+    require(allowed("referrals.link_family", request.user, referral))
+    form = FamilyLinkForm(request.POST or None, cases=selectors.referrals_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_link(
+                referral=referral, previous=form.cleaned_data["found"], actor=request.user
+            )
+        except services.TransitionError as exc:
+            form.add_error("reference" if form.cleaned_data.get("reference") else None, str(exc))
+        else:
+            messages.success(request, _("The case is linked to the family's earlier case."))
+            return redirect(reverse("referrals:detail", args=[pk]) + "#family")
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "family_link"})
+    return render(
+        request,
+        "referrals/family_link.html",
+        {
+            "referral": referral,
+            "form": form,
+            "matches": []
+            if referral.previous_id
+            else selectors.family_matches(request.user, referral),
+        },
+    )
+
+
+@require_POST
+def family_unlink(request, pk):
+    referral = get_referral_for(request.user, pk)
+    require(allowed("referrals.link_family", request.user, referral))
+    services.family_unlink(referral=referral, actor=request.user)
+    messages.success(request, _("The link to the earlier case is removed."))
+    return redirect(reverse("referrals:detail", args=[pk]) + "#family")
 
 
 def _action(request, pk, service, success, **kwargs):

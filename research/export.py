@@ -8,9 +8,10 @@ again gives the same records, references aside.
 
 import hashlib
 import hmac
+import re
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 
 from conferences.models import Conference, ConferenceKind, ConferenceStatus
 from plans.models import Agreement, EvaluationItem, FamilyPlan
@@ -20,6 +21,16 @@ from research.stats import Filters, cohort
 def pseudonym(reference):
     digest = hmac.new(settings.PSEUDONYM_KEY.encode(), reference.encode(), hashlib.sha256)
     return "P-" + digest.hexdigest()[:18]  # fits the 20 characters of a reference
+
+
+# A case imported from a pseudonymised export already has a pseudonym as its
+# reference: it is written as it is, so an export of an import of an export names
+# the cases, and the links between them, as the first export did.
+PSEUDONYM = re.compile(r"P-[0-9a-f]{18}")
+
+
+def exported_reference(reference):
+    return reference if PSEUDONYM.fullmatch(reference) else pseudonym(reference)
 
 
 def _conference(conference):
@@ -83,8 +94,18 @@ def export_records(filters=None):
             ),
         )
     )
+    # The earlier case of the family, by its pseudonym when it is in this file too
+    # and referred before (so on an earlier line, as the import requires), else null.
+    earlier_in_file = cohort(filters).filter(
+        pk=OuterRef("previous_id"), referred_on__lt=OuterRef("referred_on")
+    )
     cases = (
         cohort(filters)
+        .annotate(
+            previous_in_file=Exists(earlier_in_file),
+            previous_reference=F("previous__reference"),
+            previous_pseudonym=F("previous__pseudonym"),
+        )
         .select_related("region", "organization")
         .prefetch_related(
             "main_persons",
@@ -101,7 +122,7 @@ def export_records(filters=None):
         plan = referral.versions[0] if referral.versions and first else None
         yield {
             "reference": referral.pseudonym
-            or pseudonym(referral.reference or f"draft-{referral.pk}"),
+            or exported_reference(referral.reference or f"draft-{referral.pk}"),
             "region": referral.region.name,
             "organization": {
                 "name": referral.organization.name,
@@ -129,4 +150,11 @@ def export_records(filters=None):
                 for s in sorted(referral.survey_responses.all(), key=lambda s: s.pk)
             ],
             "outcomes": sorted({o.code for o in referral.outcomes.all()}),
+            "previous_reference": _previous(referral),
         }
+
+
+def _previous(referral):
+    if not referral.previous_in_file:
+        return None
+    return referral.previous_pseudonym or exported_reference(referral.previous_reference)

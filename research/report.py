@@ -27,6 +27,7 @@ KEY_FIGURES = [
     ("accepted_rate", "rate", _("Plans accepted by the referrer")),
     ("network_share", "rate", _("Carried out by the network")),
     ("agreements_done_rate", "rate", _("Agreements done at evaluation")),
+    ("repeat_referrals", "count", _("Families who came back (linked to an earlier case)")),
 ]
 
 

@@ -197,6 +197,7 @@ def compute(filters=None, parts=None):
     counts = cases.aggregate(
         referrals=Count("pk"),
         stopped=Count("pk", filter=~Q(stop_reason="")),
+        repeat_referrals=Count("pk", filter=Q(previous__isnull=False)),
     )
     conferences_held = (
         len(own_conference_ids) if isinstance(own_conference_ids, list) else with_conference.count()
@@ -358,4 +359,5 @@ def compute(filters=None, parts=None):
         "agreements_done_rate": rate(statuses["done"], statuses["with_status"]),
         "grades": grades,
         "outcomes": dict(sorted(outcomes.items())),
+        "repeat_referrals": counts["repeat_referrals"],
     }

@@ -7,7 +7,8 @@ whose reference already exists (importing the same file twice changes nothing).
 This version imports the case, its region, organisation, occasion, languages,
 main persons, coordinator, stop reason, its conference and follow-up conferences
 with their participants, the plan with its decision, evaluation date and
-agreements, the outcomes and the survey responses: the whole format.
+agreements, the outcomes, the survey responses and the link to the family's
+earlier case: the whole format.
 """
 
 import datetime
@@ -75,7 +76,8 @@ def validate_lines(lines):
     reopen = lines if callable(lines) else (lambda: iter(lines))
     result = Validation(reopen=reopen)
     coordinator_codes = set(Coordinator.objects.values_list("code", flat=True))
-    seen = {}
+    seen = {}  # reference -> (line, referred_on)
+    links = []  # (line, referred_on, previous_reference) to check against the installation
     for number, text in enumerate(reopen(), start=1):
         if not text.strip():
             continue
@@ -90,14 +92,67 @@ def validate_lines(lines):
             continue
         errors = case_errors(data, coordinator_codes)
         reference = data.get("reference") if isinstance(data, dict) else None
+        referred_on = _valid_date(data.get("referred_on")) if isinstance(data, dict) else None
         if isinstance(reference, str):
             if reference in seen:
-                errors.append(f"reference {reference} is also on line {seen[reference]}")
-            seen.setdefault(reference, number)
+                errors.append(f"reference {reference} is also on line {seen[reference][0]}")
+            seen.setdefault(reference, (number, referred_on))
+        previous = data.get("previous_reference") if isinstance(data, dict) else None
+        if isinstance(previous, str) and not errors:
+            errors += _link_errors(previous, reference, referred_on, seen, number, links)
         result.errors.extend((number, message) for message in errors)
         if not errors:
             result.count += 1
+    _installation_link_errors(links, seen, result)
     return result
+
+
+def _valid_date(value):
+    try:
+        return _date(value)
+    except ValueError:
+        return None
+
+
+def _link_errors(previous, reference, referred_on, seen, number, links):
+    """What is wrong with a case's ``previous_reference`` as far as the file tells;
+    a reference not (yet) in the file is looked up in the installation later."""
+    if previous == reference:
+        return ["previous_reference is the case's own reference"]
+    if previous not in seen:
+        links.append((number, referred_on, previous))
+        return []
+    line, earlier_on = seen[previous]
+    if earlier_on is not None and referred_on is not None and not earlier_on < referred_on:
+        return [f"previous_reference {previous} (line {line}) was not referred before this case"]
+    return []
+
+
+def _installation_link_errors(links, seen, result):
+    """The links to cases not on an earlier line: to a case already installed and
+    referred before, or an error (unknown, or only on a later line). Each of these
+    lines was counted valid so far."""
+    installed = {}
+    for start in range(0, len(links), CHUNK):
+        wanted = [previous for _n, _on, previous in links[start : start + CHUNK]]
+        installed.update(
+            Referral.objects.filter(reference__in=wanted).values_list("reference", "referred_on")
+        )
+    late = []
+    for number, referred_on, previous in links:
+        if previous in installed:
+            earlier_on = installed[previous]
+            if earlier_on is None or referred_on is None or earlier_on < referred_on:
+                continue
+            message = f"previous_reference {previous} was not referred before this case"
+        elif previous in seen:
+            message = f"previous_reference {previous} is on a later line ({seen[previous][0]})"
+        else:
+            message = f"unknown previous_reference {previous!r}"
+        late.append((number, message))
+    if late:
+        result.count -= len(late)
+        result.errors = sorted(result.errors + late, key=lambda error: error[0])
 
 
 CHUNK = 1000
@@ -226,6 +281,7 @@ def _import_chunk(chunk, cache, actor):
         )
     Referral.objects.bulk_create(referrals)
     pairs = list(zip(chunk, referrals, strict=True))
+    _link_families(pairs)
 
     persons, outcomes, responses, assignments, events, conferences = [], [], [], [], [], []
     for data, referral in pairs:
@@ -303,6 +359,25 @@ def _import_chunk(chunk, cache, actor):
             if data.get("plan")
         ]
     )
+
+
+def _link_families(pairs):
+    """Link each case to its ``previous_reference``: a case of this chunk, of an
+    earlier chunk or already installed (validation made sure it exists)."""
+    previous_of = {
+        referral.reference: data["previous_reference"]
+        for data, referral in pairs
+        if data.get("previous_reference")
+    }
+    if not previous_of:
+        return
+    ids = {referral.reference: referral.pk for _data, referral in pairs}
+    missing = set(previous_of.values()) - set(ids)
+    ids.update(Referral.objects.filter(reference__in=missing).values_list("reference", "pk"))
+    linked = [referral for _data, referral in pairs if referral.reference in previous_of]
+    for referral in linked:
+        referral.previous_id = ids[previous_of[referral.reference]]
+    Referral.objects.bulk_update(linked, ["previous"])
 
 
 def _conference(referral, data):

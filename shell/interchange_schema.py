@@ -218,6 +218,11 @@ class Case(Part):
     outcomes: Annotated[
         list[one_of(OutcomeCode.values)] | None, says("outcomes must be a list of outcome codes")
     ] = None
+    previous_reference: Annotated[
+        str | None,
+        Field(max_length=20),
+        says("previous_reference must be text of at most 20 characters"),
+    ] = None
 
     @field_validator("coordinator")
     @classmethod

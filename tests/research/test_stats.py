@@ -198,6 +198,7 @@ def test_every_key_hand_computed():
             "referrer": {"conference": 6.0, "plan": 8.0, "coordinator": None, "n": 1},
         },
         "outcomes": {"placement_prevented": 2, "supervision_prevented": 1},
+        "repeat_referrals": 0,
     }
 
 
