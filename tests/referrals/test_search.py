@@ -225,3 +225,30 @@ def test_search_query_count_does_not_grow_with_the_matches(
         response = client.get(url, {"q": "daan"})
     assert response.context["page"].paginator.count == 44
     assert len(response.context["rows"]) == 25
+
+
+@pytest.mark.parametrize(
+    ("family_name", "child_name", "text"),
+    [
+        ("Özdemir", "Elif Özdemir", "Ozdemir"),
+        ("Özdemir", "Elif Özdemir", "elif ozdem"),
+        ("Van der Berg", "Lotte van der Berg", "vanderberg"),
+        ("Jansen-de Vries", "Sem", "jansen de vries"),
+        ("Yılmaz", "Ayşe", "ayse"),
+    ],
+)
+def test_search_forgives_diacritics_hyphens_and_spaces_in_names(
+    client, regional_manager, organization, family_name, child_name, text
+):
+    case = factories.registered(
+        regional_manager, organization, family_name=family_name, main_persons=[child(child_name)]
+    )
+    factories.registered(regional_manager, organization, family_name="Bakker")
+    client.force_login(regional_manager)
+    assert found(client, text) == [case]
+
+
+def test_a_search_of_only_signs_does_not_find_every_case(client, regional_manager, organization):
+    factories.registered(regional_manager, organization, family_name="Bakker")
+    client.force_login(regional_manager)
+    assert found(client, "'") == []

@@ -13,7 +13,7 @@ from research.export import export_records, pseudonym
 from shell.interchange import import_lines, validate_lines
 from tests import factories
 from tests.research.test_stats import FIXTURE
-from tests.research.test_stats_property import a_case
+from tests.research.test_stats_property import a_case, with_family_links
 
 
 def delete_all_cases():
@@ -89,6 +89,7 @@ def test_export_import_export_round_trip_of_the_fixture():
 @given(data=st.data())
 def test_round_trip_of_random_data(data):
     cases = [data.draw(a_case(index)) for index in range(1, data.draw(st.integers(0, 6)) + 1)]
+    cases = with_family_links(data, cases)
     with transaction.atomic():
         load(cases)
         first = list(export_records())

@@ -113,6 +113,17 @@ def r3(value):
     return round(value, 3)
 
 
+def with_family_links(data, cases):
+    """``cases`` in the order they were referred, some linked to an earlier one of
+    the same family (referred before, so on an earlier line)."""
+    cases = sorted(cases, key=lambda c: c["referred_on"])
+    for index, later in enumerate(cases):
+        earlier = [c for c in cases[:index] if c["referred_on"] < later["referred_on"]]
+        if earlier and data.draw(st.booleans()):
+            later["previous_reference"] = data.draw(st.sampled_from(earlier))["reference"]
+    return cases
+
+
 def reference_stats(cases):
     """The contract computed in plain Python over the interchange records."""
 
@@ -213,6 +224,7 @@ def reference_stats(cases):
         ),
         "grades": grades,
         "outcomes": dict(sorted(outcomes.items())),
+        "repeat_referrals": sum(1 for c in cases if c.get("previous_reference")),
     }
 
 
@@ -224,6 +236,7 @@ def reference_stats(cases):
 @given(data=st.data())
 def test_research_stats_equals_a_plain_python_computation(data):
     cases = [data.draw(a_case(index)) for index in range(1, data.draw(st.integers(0, 8)) + 1)]
+    cases = with_family_links(data, cases)
     with transaction.atomic():
         validation = validate_lines([json.dumps(c) for c in cases])
         assert validation.ok, validation.errors
