@@ -102,6 +102,32 @@ def eligible_coordinators(referral, on_date):
     )
 
 
+def family_conflicts(referral):
+    """The coordinators of the case's region who are left out for a conflict of
+    interest recorded on one of the family's earlier cases (the page says why)."""
+    earlier = earlier_case_ids(referral)
+    if not earlier:
+        return []
+    return list(
+        Coordinator.objects.filter(user__regions=referral.region_id)
+        .filter(
+            Exists(
+                ConflictOfInterest.objects.filter(coordinator=OuterRef("pk"), referral__in=earlier)
+            )
+            | Exists(
+                Assignment.objects.filter(
+                    coordinator=OuterRef("pk"),
+                    referral__in=earlier,
+                    status=AssignmentStatus.DECLINED,
+                    decline_reason=DeclineReason.CONFLICT,
+                )
+            )
+        )
+        .select_related("user")
+        .order_by("code")
+    )
+
+
 def rank_coordinators(referral, on_date=None):
     """Eligible coordinators for ``referral``, best first, each with a score and reasons."""
     on_date = on_date or timezone.localdate()

@@ -18,7 +18,12 @@ from coordinators.forms import (
     ProposeForm,
 )
 from coordinators.importer import ImportScope, import_pool, parse_pool
-from coordinators.matching import active_cases_filter, needs_interpreter, rank_coordinators
+from coordinators.matching import (
+    active_cases_filter,
+    family_conflicts,
+    needs_interpreter,
+    rank_coordinators,
+)
 from coordinators.models import Assignment, Coordinator, Leave
 from coordinators.rules import (
     can_edit_coordinator,
@@ -74,6 +79,7 @@ def match(request, pk):
             "candidates": candidates,
             "consent": has_consent(referral),
             "needs_interpreter": needs_interpreter(referral, candidates),
+            "family_conflicts": family_conflicts(referral),
             "conflict_form": ConflictForm(region=referral.region),
         },
     )

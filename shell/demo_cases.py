@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conferences.models import ConferenceKind, InformingProfessional, LocationType
 from conferences.services import conference_hold, conference_schedule, contact_log, member_save
-from coordinators.models import Coordinator, DeclineReason
+from coordinators.models import ConflictOfInterest, Coordinator, DeclineReason
 from coordinators.services import assignment_accept, assignment_decline, assignment_propose
 from ekc.models import User
 from plans import services as plan_services
@@ -167,7 +167,45 @@ def seed_cases():
             )
             made += 1
     _seed_rights_requests(manager)
+    _seed_returning_families(manager)
     return made
+
+
+def _seed_returning_families(manager):
+    """Families who came back. A closed case of the Özdemir family, on which
+    Sevda Aslan (C008) declared a conflict of interest, and a new referral of the
+    same family, spelt "Ozdemir", waiting to be registered: the manager finds
+    the earlier case and links it, and Sevda is not proposed. And a registered case
+    already linked to a stopped case of its family."""
+    region = manager.regions.order_by("pk").first()
+    cases = Referral.objects.filter(region=region).order_by("pk")
+    closed = cases.filter(status=CaseStatus.CLOSED).order_by("referred_on", "pk").first()
+    new = cases.filter(status=CaseStatus.SUBMITTED).order_by("-referred_on", "pk").first()
+    if closed is None or new is None or not (closed.referred_on < new.referred_on):
+        return
+    born = datetime.date(2014, 3, 2)
+    for case, family in ((closed, "Özdemir"), (new, "Ozdemir")):
+        case.family_name = family
+        case.languages = ["nl", "tr"]
+        case.save(update_fields=["family_name", "languages"])
+        child = case.main_persons.order_by("pk").first()
+        child.name, child.birth_date = f"Elif {family}", born
+        child.save(update_fields=["name", "birth_date", "birth_year"])
+    sevda = Coordinator.objects.filter(code="C008").first()
+    if sevda:
+        ConflictOfInterest.objects.get_or_create(
+            coordinator=sevda,
+            referral=closed,
+            defaults={"reason": "Kent de familie uit de buurt.", "recorded_by": manager},
+        )
+    stopped = cases.filter(status=CaseStatus.STOPPED).first()
+    registered = (
+        cases.filter(status=CaseStatus.REGISTERED, referred_on__gt=stopped.referred_on).first()
+        if stopped
+        else None
+    )
+    if registered:
+        services.family_link(referral=registered, previous=stopped, actor=manager)
 
 
 def _seed_rights_requests(manager):

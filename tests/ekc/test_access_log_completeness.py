@@ -34,6 +34,8 @@ CASE_PAGES = {
     "referrals:consent",
     "referrals:stop",
     "referrals:reopen",
+    "referrals:family_link",
+    "referrals:family_unlink",
     "coordinators:match",
     "coordinators:conflict",
     "conferences:preparation",

@@ -46,6 +46,7 @@ def _detail(case):
                 "privacy.withdraw_consent",
                 "privacy.produce_access_report",
                 "privacy.record_request",
+                "referrals.link_family",
             )
         },
         "coordinators.withdraw_coordinator": list(assignments.select_related("referral")),
