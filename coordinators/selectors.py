@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 
 from coordinators.models import Assignment, Transfer
-from referrals.lifecycle import AssignmentStatus, TransferStatus
+from referrals.lifecycle import TRANSFERABLE, AssignmentStatus, TransferStatus
 
 
 def case_coordinator(referral):
@@ -26,9 +26,15 @@ def proposals_for(user):
 
 
 def transfers_for(user):
-    """Transfers waiting for this coordinator's answer: asked to take over a case."""
+    """Transfers waiting for this coordinator's answer: asked to take over a case.
+
+    Not once the conference is held: then the transfer can no longer be accepted."""
     return (
-        Transfer.objects.filter(to_coordinator__user=user, status=TransferStatus.OPEN)
+        Transfer.objects.filter(
+            to_coordinator__user=user,
+            status=TransferStatus.OPEN,
+            referral__status__in=TRANSFERABLE,
+        )
         .select_related(
             "referral__region", "referral__organization", "from_assignment__coordinator__user"
         )

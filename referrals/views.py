@@ -21,7 +21,12 @@ from referrals.forms import (
     StopForm,
     build_formsets,
 )
-from referrals.lifecycle import CURRENT_ASSIGNMENT, WITH_REFERRER, TransferStatus
+from referrals.lifecycle import (
+    CURRENT_ASSIGNMENT,
+    TRANSFERABLE,
+    WITH_REFERRER,
+    TransferStatus,
+)
 from referrals.models import Referral
 from referrals.rules import can_register_referrals, can_see_referral_lists
 from referrals.selectors import get_referral_for
@@ -197,9 +202,10 @@ def referral_detail(request, pk):
     log_access(request, referral, AccessAction.VIEW)
     assignments = list(referral.assignments.select_related("coordinator__user"))
     current = next((a for a in assignments if a.status in CURRENT_ASSIGNMENT), None)
-    # A transfer to another coordinator (coordinators app) waits only on an accepted one.
+    # A transfer to another coordinator (coordinators app) waits only on an accepted
+    # one, before the conference (held, it can no longer be accepted).
     open_transfer = None
-    if current is not None and current.is_accepted:
+    if current is not None and current.is_accepted and referral.status in TRANSFERABLE:
         open_transfer = (
             referral.transfers.filter(status=TransferStatus.OPEN)
             .select_related("to_coordinator__user")

@@ -209,3 +209,38 @@ def test_home_with_transfers_query_count_does_not_grow(
     with django_assert_num_queries(13):
         response = client.get(reverse("home"))
     assert len(response.context["work"]["transfers"]) == 6
+
+
+def test_a_transfer_still_open_when_the_conference_is_held_is_no_longer_offered(
+    client, regional_manager, organization, old, new
+):
+    import datetime
+
+    from conferences.services import conference_hold
+
+    case, conference = factories.scheduled(regional_manager, organization, old)
+    transfer = services.transfer_propose(
+        referral=case, coordinator=new, actor=regional_manager, reason="Verhuizing"
+    )
+    conference_hold(
+        conference=conference,
+        actor=old.user,
+        held_on=timezone.localdate(),
+        phases={
+            "information_start": datetime.time(10, 0),
+            "information_end": datetime.time(10, 40),
+            "private_time_start": datetime.time(10, 50),
+            "private_time_end": datetime.time(12, 20),
+            "presentation_start": datetime.time(12, 30),
+            "presentation_end": datetime.time(13, 5),
+        },
+        attendance={},
+    )
+    client.force_login(new.user)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("coordinators:transfer_accept", args=[transfer.pk]) not in home
+    client.post(reverse("coordinators:transfer_accept", args=[transfer.pk]))
+    assert services.current_assignment(case).coordinator == old
+    client.force_login(regional_manager)
+    detail = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
+    assert reverse("coordinators:transfer_cancel", args=[transfer.pk]) not in detail
