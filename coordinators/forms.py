@@ -39,7 +39,10 @@ class TransferForm(GuardedFormMixin, forms.Form):
     )
     reason = forms.CharField(
         label=_("Why does the case change coordinator?"),
-        help_text=_("Both coordinators read this. Write no more about the family than needed."),
+        help_text=_(
+            "Both coordinators read this, and it shows in the case timeline. Write no more"
+            " about the family than needed."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         error_messages={"required": _("Say why the case changes coordinator.")},
