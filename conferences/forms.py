@@ -204,6 +204,11 @@ class ProfessionalForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     organization = forms.CharField(label=_("Organisation"), required=False, max_length=200)
     role = forms.CharField(label=_("Role"), required=False, max_length=150)
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("They get the date and place by email, with the calendar file."),
+    )
 
 
 ProfessionalFormSet = row_formset(ProfessionalForm, extra=2, max_num=20)

@@ -155,6 +155,8 @@ class InformingProfessional(models.Model):
     name = models.CharField(_("name"), max_length=150)
     organization = models.CharField(_("organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=150, blank=True)
+    # Optional: with an address, they get the scheduling mail with the calendar file.
+    email = models.EmailField(_("email"), blank=True)
     present = models.BooleanField(_("was present"), null=True)
 
     class Meta:

@@ -1,14 +1,50 @@
-"""The emails of the preparation: the referrer hears the date and place."""
+"""The emails of the preparation: the referrer and the informing professionals
+(those with an email address) hear the date and place, with the calendar file."""
 
 from django.conf import settings
 from django.urls import reverse
 
 from conferences.calendar import conference_ics
+from conferences.models import InformingProfessional
 from ekc.mail import send_after_commit
 from referrals.notifications import case_url
 
 
+def _calendar_file(conference):
+    return (
+        f"conferentie-{conference.referral.reference}.ics",
+        conference_ics(conference),
+        "text/calendar",
+    )
+
+
 def on_commit_scheduled(conference, moved=False):
+    """The date and place to the referrer and to every informing professional with an
+    email address, each their own mail (they do not see each other's address).
+
+    The professionals' mail holds what the referrer's holds and less: the case
+    reference, never the family, and no link into the app (they have no account).
+    """
+    _mail_referrer(conference, moved)
+    # Queried by the conference's key, not through the relation: the scheduling
+    # services hold conferences they just created or locked.
+    for professional in InformingProfessional.objects.filter(conference=conference.pk).exclude(
+        email=""
+    ):
+        send_after_commit(
+            [professional.email],
+            "conferences/email/scheduled_professional",
+            {
+                "conference": conference,
+                "referral": conference.referral,
+                "professional": professional,
+                "moved": moved,
+            },
+            attachments=[_calendar_file(conference)],
+        )
+
+
+def _mail_referrer(conference, moved):
     referrer = conference.referral.referrer
     if referrer is None:
         return
@@ -23,11 +59,5 @@ def on_commit_scheduled(conference, moved=False):
             "ics": settings.SITE_URL + reverse("conferences:ics", args=[conference.pk]),
         },
         # The calendar file itself, so the date is one click from the calendar.
-        attachments=[
-            (
-                f"conferentie-{conference.referral.reference}.ics",
-                conference_ics(conference),
-                "text/calendar",
-            )
-        ],
+        attachments=[_calendar_file(conference)],
     )

@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -254,7 +256,10 @@ def schedule(request, pk):
             return redirect("conferences:preparation", pk=pk)
         messages.success(
             request,
-            _("The conference is scheduled. The referrer has been told the date and place."),
+            _(
+                "The conference is scheduled. The referrer and the professionals with an"
+                " email address have been told the date and place."
+            ),
         )
         return redirect(reverse("conferences:preparation", args=[pk]) + "#schedule")
     return render(
@@ -327,9 +332,23 @@ def conference_change(request, conference_pk):
 
 def _known_professionals(referral):
     return [
-        {"name": p.name, "organization": p.organization, "role": p.role}
+        {
+            "name": p.name,
+            "organization": p.organization,
+            "role": p.role,
+            # The referral's contact is "phone or email": an address is offered as one.
+            "email": p.contact if _is_email(p.contact) else "",
+        }
         for p in referral.professionals.all()
     ]
+
+
+def _is_email(text):
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _conference(request, conference_pk, check):

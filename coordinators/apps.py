@@ -9,9 +9,10 @@ class CoordinatorsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from coordinators import models
+        from coordinators import models, timeline  # noqa: F401 (registers sentences)
 
         auditlog.register(models.Coordinator, exclude_fields=["version"])
         auditlog.register(models.Assignment)
         auditlog.register(models.ConflictOfInterest)
         auditlog.register(models.Leave)
+        auditlog.register(models.Transfer)

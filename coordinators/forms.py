@@ -30,6 +30,45 @@ class ProposeForm(GuardedFormMixin, forms.Form):
     coordinator = forms.ModelChoiceField(queryset=Coordinator.objects.select_related("user"))
 
 
+class TransferForm(GuardedFormMixin, forms.Form):
+    coordinator = forms.ModelChoiceField(
+        label=_("Who takes over?"),
+        queryset=Coordinator.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the coordinator who takes over.")},
+    )
+    reason = forms.CharField(
+        label=_("Why does the case change coordinator?"),
+        help_text=_(
+            "Both coordinators read this, and it shows in the case timeline. Write no more"
+            " about the family than needed."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": _("Say why the case changes coordinator.")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The service checks again: the matching may have changed since the page was read.
+        self.fields["coordinator"].queryset = candidates
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the case changes coordinator."))
+        return reason
+
+
+class TransferDeclineForm(forms.Form):
+    note = forms.CharField(
+        label=_("Explanation (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+
+
 class ConflictForm(forms.Form):
     coordinator = forms.ModelChoiceField(
         label=_("Coordinator"), queryset=Coordinator.objects.none()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ekc.languages import language_name
-from referrals.lifecycle import AssignmentStatus
+from referrals.lifecycle import AssignmentStatus, TransferStatus
 from referrals.models import Referral
 
 
@@ -155,3 +155,54 @@ class Assignment(models.Model):
     def took_the_case(self):
         """The coordinator accepted the case (and may have finished it since)."""
         return self.status in (AssignmentStatus.ACCEPTED, AssignmentStatus.ENDED)
+
+
+class Transfer(models.Model):
+    """The regional manager asks another coordinator to take over a case.
+
+    The case keeps its state, log, network and conferences, and its coordinator,
+    until the new one accepts; then the old assignment ends and a new accepted one
+    takes its place. At most one open transfer per case (a database constraint).
+    States and transitions: ``referrals.lifecycle.TRANSFER_LIFECYCLE``.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transfers")
+    from_assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="transfers_out"
+    )
+    to_coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    status = models.CharField(
+        max_length=16, choices=TransferStatus.choices, default=TransferStatus.OPEN
+    )
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    answer_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(status=TransferStatus.OPEN),
+                name="one_open_transfer_per_case",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["to_coordinator", "status"], name="transfer_to_status"),
+        ]
+
+    def __str__(self):
+        # Own columns only, as ConflictOfInterest.
+        return f"{self.referral_id} {self.to_coordinator_id} {self.status}"
+
+    @property
+    def is_open(self):
+        return self.status == TransferStatus.OPEN

@@ -49,3 +49,66 @@ def on_commit_declined(assignment):
             "path": case_url(assignment.referral),
         },
     )
+
+
+# A transfer of a case to another coordinator.
+
+
+def _transfer_context(transfer, **extra):
+    return {
+        "transfer": transfer,
+        "referral": transfer.referral,
+        "old": transfer.from_assignment.coordinator.user,
+        "new": transfer.to_coordinator.user,
+        "path": case_url(transfer.referral),
+        **extra,
+    }
+
+
+def _transfer_manager_emails(transfer):
+    return [*region_manager_emails(transfer.referral.region), transfer.requested_by.email]
+
+
+def on_commit_transfer_proposed(transfer):
+    send_after_commit(
+        [transfer.to_coordinator.user.email],
+        "coordinators/email/transfer_proposed",
+        _transfer_context(transfer, path=settings.SITE_URL + reverse("home")),
+    )
+
+
+def on_commit_transfer_accepted(transfer, *, old, new):
+    """Both coordinators, the managers and the referrer hear who coordinates now."""
+    context = _transfer_context(transfer)
+    send_after_commit(
+        [old.coordinator.user.email], "coordinators/email/transfer_accepted_old", context
+    )
+    send_after_commit(
+        [new.coordinator.user.email], "coordinators/email/transfer_accepted_new", context
+    )
+    send_after_commit(
+        _transfer_manager_emails(transfer), "coordinators/email/transfer_accepted_manager", context
+    )
+    referrer = transfer.referral.referrer
+    if referrer:
+        send_after_commit(
+            [referrer.email],
+            "coordinators/email/transfer_accepted_referrer",
+            {**context, "coordinator": new.coordinator.user},
+        )
+
+
+def on_commit_transfer_declined(transfer):
+    send_after_commit(
+        _transfer_manager_emails(transfer),
+        "coordinators/email/transfer_declined",
+        _transfer_context(transfer),
+    )
+
+
+def on_commit_transfer_cancelled(transfer):
+    send_after_commit(
+        [transfer.to_coordinator.user.email],
+        "coordinators/email/transfer_cancelled",
+        _transfer_context(transfer, path=settings.SITE_URL + reverse("home")),
+    )

@@ -13,7 +13,11 @@ from ekc.rules import (
 from referrals.lifecycle import (
     ASSIGNMENT_LIFECYCLE,
     CURRENT_ASSIGNMENT,
+    TRANSFER_LIFECYCLE,
+    TRANSFERABLE,
+    AssignmentStatus,
     CaseStatus,
+    TransferStatus,
     Transition,
     can_transition,
 )
@@ -88,6 +92,47 @@ add_action(
 add_action("coordinators.record_conflict", can_manage_referral)
 add_action("coordinators.withdraw_coordinator", manages_case_of, can_come_off)
 add_action("coordinators.answer_proposal", answers_assignment, is_open_proposal)
+
+
+# A transfer: the manager hands a case to another coordinator in one step.
+
+
+@rules.predicate
+def has_accepted_coordinator(user, referral):
+    return referral.assignments.filter(status=AssignmentStatus.ACCEPTED).exists()
+
+
+@rules.predicate
+def has_no_open_transfer(user, referral):
+    return not referral.transfers.filter(status=TransferStatus.OPEN).exists()
+
+
+@rules.predicate
+def answers_transfer(user, transfer):
+    return is_coordinator(user) and transfer.to_coordinator.user_id == user.pk
+
+
+@rules.predicate
+def manages_transfer_case(user, transfer):
+    return can_manage_referral(user, transfer.referral)
+
+
+@rules.predicate
+def is_open_transfer(user, transfer):
+    # The case stays transferable while the transfer is open: withdrawing the
+    # coordinator or stopping the case cancels it (services).
+    return TRANSFER_LIFECYCLE.can(transfer.status, "accept") and (
+        transfer.referral.status in TRANSFERABLE
+    )
+
+
+add_action(
+    "coordinators.transfer_case",
+    can_manage_referral,
+    in_state(TRANSFERABLE) & has_accepted_coordinator & has_no_open_transfer,
+)
+add_action("coordinators.answer_transfer", answers_transfer, is_open_transfer)
+add_action("coordinators.cancel_transfer", manages_transfer_case, is_open_transfer)
 
 
 @rules.predicate

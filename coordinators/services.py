@@ -7,6 +7,7 @@ case where two managers can race), records a case event, and mails after commit.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coordinators import notifications
 from coordinators.matching import eligible_coordinators
@@ -16,12 +17,20 @@ from coordinators.models import (
     Coordinator,
     DeclineReason,
     Leave,
+    Transfer,
 )
 from coordinators.rules import can_edit_coordinator, can_invite_coordinator
 from ekc.accounts import send_account_invitation
 from ekc.editing import bump_version_or_refuse
 from ekc.rules import require, require_action
-from referrals.lifecycle import ASSIGNMENT_LIFECYCLE, CURRENT_ASSIGNMENT, Transition
+from referrals.lifecycle import (
+    ASSIGNMENT_LIFECYCLE,
+    CURRENT_ASSIGNMENT,
+    TRANSFER_LIFECYCLE,
+    AssignmentStatus,
+    TransferStatus,
+    Transition,
+)
 from referrals.services import (
     TransitionError,
     has_consent,
@@ -173,11 +182,184 @@ def assignment_withdraw(*, assignment, actor, reason=""):
     assignment.responded_at = assignment.responded_at or timezone.now()
     assignment.save(update_fields=["status", "responded_at"])
     details = {"coordinator": assignment.coordinator.code, "reason": reason}
+    # A transfer of this coordinator's case cannot happen any more.
+    for transfer in assignment.transfers_out.filter(status=TransferStatus.OPEN).select_related(
+        "to_coordinator__user", "referral"
+    ):
+        _cancel(transfer, actor, reason=_("The coordinator was taken off the case."))
     if was_accepted:
         transition(referral=referral, actor=actor, transition=Transition.UNASSIGN, details=details)
     else:
         record_event(referral=referral, actor=actor, kind="proposal_withdrawn", details=details)
     return assignment
+
+
+def transfer_candidates(referral, on_date=None):
+    """Who may take over the case: the matching's eligible coordinators, minus the
+    current one (a queryset, ``rank_coordinators`` orders the same people)."""
+    on_date = on_date or timezone.localdate()
+    current = referral.assignments.filter(status=AssignmentStatus.ACCEPTED)
+    return eligible_coordinators(referral, on_date).exclude(pk__in=current.values("coordinator"))
+
+
+def open_transfer(referral):
+    return (
+        referral.transfers.filter(status=TransferStatus.OPEN)
+        .select_related("to_coordinator__user", "from_assignment__coordinator__user")
+        .first()
+    )
+
+
+def transfer_propose(*, referral, coordinator, actor, reason, on_date=None):
+    """The regional manager asks ``coordinator`` to take over the case, with a reason.
+
+    The case keeps its state and its coordinator until the new one accepts.
+    ``coordinator`` must be an eligible candidate (``transfer_candidates``). One
+    open transfer per case: ``AlreadyAssigned`` when another manager was first.
+    Records "transfer_proposed"; emails the new coordinator.
+    """
+    if not reason.strip():
+        raise ValueError("A transfer needs a reason.")
+    try:
+        with transaction.atomic():
+            referral = lock_case(referral)
+            require_action(
+                "coordinators.transfer_case",
+                actor,
+                referral,
+                refused=lambda: _why_no_transfer(referral),
+            )
+            current = referral.assignments.select_related("coordinator__user").get(
+                status=AssignmentStatus.ACCEPTED
+            )
+            if not transfer_candidates(referral, on_date).filter(pk=coordinator.pk).exists():
+                raise TransitionError(
+                    _("%(name)s cannot take this case now (region, leave, workload or conflict).")
+                    % {"name": coordinator.user.get_full_name()}
+                )
+            transfer = Transfer.objects.create(
+                referral=referral,
+                from_assignment=current,
+                to_coordinator=coordinator,
+                reason=reason,
+                requested_by=actor,
+            )
+            record_event(
+                referral=referral,
+                actor=actor,
+                kind="transfer_proposed",
+                details={
+                    "from": current.coordinator.code,
+                    "to": coordinator.code,
+                    "reason": reason,
+                },
+            )
+            notifications.on_commit_transfer_proposed(transfer)
+            return transfer
+    except IntegrityError as exc:
+        # The partial unique constraint: another transfer was started at the same moment.
+        raise AlreadyAssigned(_("Another manager started a transfer just now.")) from exc
+
+
+def _why_no_transfer(referral):
+    if referral.transfers.filter(status=TransferStatus.OPEN).exists():
+        return AlreadyAssigned(_("This case already has a transfer waiting for an answer."))
+    return TransitionError(
+        _("Only a case with an accepted coordinator, before the conference, can be transferred.")
+    )
+
+
+def _locked_transfer(transfer):
+    referral = lock_case(transfer.referral)
+    transfer = (
+        Transfer.objects.select_for_update()
+        .select_related("to_coordinator__user", "from_assignment__coordinator__user")
+        .get(pk=transfer.pk)
+    )
+    transfer.referral = referral
+    return transfer
+
+
+NO_LONGER_OPEN = gettext_lazy("This transfer has already been answered or cancelled.")
+
+
+@transaction.atomic
+def transfer_accept(*, transfer, actor):
+    """The new coordinator says yes: the old assignment ends, theirs is current.
+
+    The case keeps its state, contact log, network and conferences. Records
+    "transfer_accepted"; emails both coordinators, the manager and the referrer.
+    """
+    transfer = _locked_transfer(transfer)
+    require_action("coordinators.answer_transfer", actor, transfer, refused=NO_LONGER_OPEN)
+    old = Assignment.objects.select_for_update().get(pk=transfer.from_assignment_id)
+    old.coordinator = transfer.from_assignment.coordinator
+    now = timezone.now()
+    ASSIGNMENT_LIFECYCLE.move(old, "hand_over", refused=NO_LONGER_OPEN)
+    old.save(update_fields=["status"])
+    # Ended first: at most one current assignment per case (a database constraint).
+    new = Assignment.objects.create(
+        referral=transfer.referral,
+        coordinator=transfer.to_coordinator,
+        status=AssignmentStatus.ACCEPTED,
+        proposed_by=transfer.requested_by,
+        proposed_at=now,
+        responded_at=now,
+    )
+    TRANSFER_LIFECYCLE.move(transfer, "accept")
+    transfer.responded_at = now
+    transfer.save(update_fields=["status", "responded_at"])
+    record_event(
+        referral=transfer.referral,
+        actor=actor,
+        kind="transfer_accepted",
+        details={"from": old.coordinator.code, "to": transfer.to_coordinator.code},
+    )
+    notifications.on_commit_transfer_accepted(transfer, old=old, new=new)
+    return new
+
+
+@transaction.atomic
+def transfer_decline(*, transfer, actor, note=""):
+    """The new coordinator says no: the current coordinator stays. Records
+    "transfer_declined"; emails the manager who asked (and the region's managers)."""
+    transfer = _locked_transfer(transfer)
+    require_action("coordinators.answer_transfer", actor, transfer, refused=NO_LONGER_OPEN)
+    TRANSFER_LIFECYCLE.move(transfer, "decline")
+    transfer.responded_at = timezone.now()
+    transfer.answer_note = note
+    transfer.save(update_fields=["status", "responded_at", "answer_note"])
+    record_event(
+        referral=transfer.referral,
+        actor=actor,
+        kind="transfer_declined",
+        details={"to": transfer.to_coordinator.code, "reason": note},
+    )
+    notifications.on_commit_transfer_declined(transfer)
+    return transfer
+
+
+@transaction.atomic
+def transfer_cancel(*, transfer, actor):
+    """The manager cancels a transfer not yet answered; the current coordinator stays.
+    Records "transfer_cancelled"; emails the coordinator who was asked."""
+    transfer = _locked_transfer(transfer)
+    require_action("coordinators.cancel_transfer", actor, transfer, refused=NO_LONGER_OPEN)
+    return _cancel(transfer, actor)
+
+
+def _cancel(transfer, actor, reason=""):
+    TRANSFER_LIFECYCLE.move(transfer, "cancel", refused=NO_LONGER_OPEN)
+    transfer.responded_at = timezone.now()
+    transfer.save(update_fields=["status", "responded_at"])
+    record_event(
+        referral=transfer.referral,
+        actor=actor,
+        kind="transfer_cancelled",
+        details={"to": transfer.to_coordinator.code, "reason": reason},
+    )
+    notifications.on_commit_transfer_cancelled(transfer)
+    return transfer
 
 
 @transaction.atomic

@@ -10,6 +10,10 @@ urlpatterns = [
     path("toewijzingen/<int:pk>/accepteren/", views.accept, name="accept"),
     path("toewijzingen/<int:pk>/afwijzen/", views.decline, name="decline"),
     path("toewijzingen/<int:pk>/intrekken/", views.withdraw, name="withdraw"),
+    path("aanmeldingen/<int:pk>/coordinator/overdragen/", views.transfer, name="transfer"),
+    path("overdrachten/<int:pk>/accepteren/", views.transfer_accept, name="transfer_accept"),
+    path("overdrachten/<int:pk>/afwijzen/", views.transfer_decline, name="transfer_decline"),
+    path("overdrachten/<int:pk>/annuleren/", views.transfer_cancel, name="transfer_cancel"),
     path("mijn-beschikbaarheid/", views.availability, name="availability"),
     path(
         "mijn-beschikbaarheid/verlof/<int:pk>/verwijderen/", views.leave_delete, name="leave_delete"

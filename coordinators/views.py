@@ -16,6 +16,8 @@ from coordinators.forms import (
     LeaveForm,
     ProfileForm,
     ProposeForm,
+    TransferDeclineForm,
+    TransferForm,
 )
 from coordinators.importer import ImportScope, import_pool, parse_pool
 from coordinators.matching import (
@@ -24,7 +26,7 @@ from coordinators.matching import (
     needs_interpreter,
     rank_coordinators,
 )
-from coordinators.models import Assignment, Coordinator, Leave
+from coordinators.models import Assignment, Coordinator, Leave, Transfer
 from coordinators.rules import (
     can_edit_coordinator,
     can_import_coordinators,
@@ -34,7 +36,7 @@ from coordinators.rules import (
 from ekc import pending_imports
 from ekc.audit import AccessAction, log_access
 from ekc.editing import OUT_OF_DATE, StaleEdit, refuse_stale, submit_once
-from ekc.rules import is_administrator, require
+from ekc.rules import allowed, is_administrator, require
 from referrals.rules import can_manage_referral
 from referrals.selectors import get_referral_for
 from referrals.services import TransitionError, has_consent
@@ -156,6 +158,122 @@ def withdraw(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The coordinator is no longer on this case."))
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@submit_once
+def transfer(request, pk):
+    """The manager hands the case to another coordinator: the eligible candidates,
+    best first, without the current one; or the open transfer, to cancel."""
+    referral = get_referral_for(request.user, pk)
+    require(can_manage_referral(request.user, referral))
+    current = services.current_assignment(referral)
+    candidates = services.transfer_candidates(referral)
+    form = TransferForm(request.POST or None, candidates=candidates)
+    if request.method == "POST":
+        if form.is_valid():
+            coordinator = form.cleaned_data["coordinator"]
+            try:
+                services.transfer_propose(
+                    referral=referral,
+                    coordinator=coordinator,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except TransitionError as exc:
+                messages.error(request, str(exc))
+                return redirect("coordinators:transfer", pk=pk)
+            messages.success(
+                request,
+                _(
+                    "%(name)s has been asked by email to take over the case. Until they say"
+                    " yes, %(current)s stays the coordinator."
+                )
+                % {
+                    "name": coordinator.user.get_full_name(),
+                    "current": current.coordinator.user.get_full_name(),
+                },
+            )
+            return redirect("referrals:detail", pk=pk)
+        if form.non_field_errors():
+            messages.error(request, OUT_OF_DATE)
+            return redirect("coordinators:transfer", pk=pk)
+        messages.error(request, _("Not saved yet: check the fields marked in red."))
+    open_transfer = services.open_transfer(referral)
+    if open_transfer:
+        open_transfer.referral = referral
+    exclude = current.coordinator_id if current else None
+    ranked = [c for c in rank_coordinators(referral) if c.coordinator.pk != exclude]
+    log_access(request, referral, AccessAction.VIEW, detail={"page": "transfer"})
+    return render(
+        request,
+        "coordinators/transfer.html",
+        {
+            "referral": referral,
+            "current": current,
+            "candidates": ranked,
+            "form": form,
+            "open_transfer": open_transfer,
+            "can_transfer": allowed("coordinators.transfer_case", request.user, referral),
+        },
+    )
+
+
+def _transfer_for(user, pk):
+    """A transfer the user answers (they are asked to take over), or 404."""
+    transfer = get_object_or_404(
+        Transfer.objects.select_related(
+            "referral", "to_coordinator__user", "from_assignment__coordinator__user"
+        ),
+        pk=pk,
+    )
+    if transfer.to_coordinator.user_id != user.pk:
+        raise Http404
+    return transfer
+
+
+@require_POST
+def transfer_accept(request, pk):
+    transfer = _transfer_for(request.user, pk)
+    try:
+        services.transfer_accept(transfer=transfer, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("home")
+    messages.success(
+        request,
+        _("Thank you! You are the coordinator of %(ref)s now.")
+        % {"ref": transfer.referral.reference},
+    )
+    return redirect("referrals:detail", pk=transfer.referral_id)
+
+
+@require_POST
+def transfer_decline(request, pk):
+    transfer = _transfer_for(request.user, pk)
+    form = TransferDeclineForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.transfer_decline(transfer=transfer, actor=request.user, note=note)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You said no. The regional manager has been told."))
+    return redirect("home")
+
+
+@require_POST
+def transfer_cancel(request, pk):
+    transfer = get_object_or_404(
+        Transfer.objects.select_related("referral", "to_coordinator__user"), pk=pk
+    )
+    referral = get_referral_for(request.user, transfer.referral_id)
+    try:
+        services.transfer_cancel(transfer=transfer, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The transfer has been cancelled."))
     return redirect("referrals:detail", pk=referral.pk)
 
 

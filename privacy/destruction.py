@@ -109,6 +109,24 @@ RULES = {
         keep=frozenset({"id", "referral", "at", "actor", "kind", "from_status", "to_status"}),
     ),
     "coordinators.ConflictOfInterest": Rule(case="referral", delete=True),
+    # A transfer's reason and answer may speak of the family: cleared; who moved the
+    # case to whom, and when, stays (as the assignments do).
+    "coordinators.Transfer": Rule(
+        case="referral",
+        clear={"reason": "", "answer_note": ""},
+        keep=frozenset(
+            [
+                "id",
+                "referral",
+                "from_assignment",
+                "to_coordinator",
+                "status",
+                "requested_by",
+                "requested_at",
+                "responded_at",
+            ]
+        ),
+    ),
     "coordinators.Assignment": Rule(
         case="referral",
         clear={"decline_note": ""},
@@ -159,7 +177,7 @@ RULES = {
     ),
     "conferences.InformingProfessional": Rule(
         case="conference__referral",
-        clear={"name": "", "organization": "", "role": ""},
+        clear={"name": "", "organization": "", "role": "", "email": ""},
         keep=frozenset({"id", "conference", "present"}),
     ),
     "conferences.Participant": Rule(

@@ -163,5 +163,31 @@ ASSIGNMENT_LIFECYCLE = Lifecycle(
         "withdraw": (CURRENT_ASSIGNMENT, A.WITHDRAWN),
         # The case ended without a conference.
         "end": (CURRENT_ASSIGNMENT, A.ENDED),
+        # The coordinator handed the case over to another (a transfer was accepted).
+        "hand_over": ({A.ACCEPTED}, A.ENDED),
+    }
+)
+
+# A case changes coordinator in one step while it could lose one: before the
+# conference. It keeps its state, contact log, network and conferences.
+TRANSFERABLE = TRANSITIONS[T.UNASSIGN][0]
+
+
+class TransferStatus(models.TextChoices):
+    """A transfer of a case to another coordinator (coordinators app): its states
+    are here, beside the assignment's, so this app can end it with the case."""
+
+    OPEN = "open", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+TRANSFER_LIFECYCLE = Lifecycle(
+    {
+        "accept": ({TransferStatus.OPEN}, TransferStatus.ACCEPTED),
+        "decline": ({TransferStatus.OPEN}, TransferStatus.DECLINED),
+        # The manager changes their mind, the coordinator is withdrawn, or the case stops.
+        "cancel": ({TransferStatus.OPEN}, TransferStatus.CANCELLED),
     }
 )

@@ -17,6 +17,7 @@ from ekc.rules import require, require_action
 from referrals import notifications
 from referrals.lifecycle import (
     ASSIGNMENT_LIFECYCLE,
+    TRANSFER_LIFECYCLE,
     CaseStatus,
     Transition,
     can_transition,
@@ -409,6 +410,10 @@ def referral_stop(*, referral, actor, reason, note=""):
     # reached through the relation so this app need not import a later one.
     referral.assignments.filter(status__in=ASSIGNMENT_LIFECYCLE.sources("end")).update(
         status=ASSIGNMENT_LIFECYCLE.target("end"), responded_at=timezone.now()
+    )
+    # A transfer to another coordinator that was still waiting ends with the case.
+    referral.transfers.filter(status__in=TRANSFER_LIFECYCLE.sources("cancel")).update(
+        status=TRANSFER_LIFECYCLE.target("cancel"), responded_at=timezone.now()
     )
     return referral
 

@@ -22,7 +22,13 @@ from referrals.forms import (
     StopForm,
     build_formsets,
 )
-from referrals.lifecycle import CURRENT_ASSIGNMENT, WITH_REFERRER, CaseStatus
+from referrals.lifecycle import (
+    CURRENT_ASSIGNMENT,
+    TRANSFERABLE,
+    WITH_REFERRER,
+    CaseStatus,
+    TransferStatus,
+)
 from referrals.models import Referral
 from referrals.rules import can_register_referrals, can_see_referral_lists
 from referrals.selectors import get_referral_for
@@ -198,6 +204,17 @@ def referral_detail(request, pk):
     log_access(request, referral, AccessAction.VIEW)
     assignments = list(referral.assignments.select_related("coordinator__user"))
     current = next((a for a in assignments if a.status in CURRENT_ASSIGNMENT), None)
+    # A transfer to another coordinator (coordinators app) waits only on an accepted
+    # one, before the conference (held, it can no longer be accepted).
+    open_transfer = None
+    if current is not None and current.is_accepted and referral.status in TRANSFERABLE:
+        open_transfer = (
+            referral.transfers.filter(status=TransferStatus.OPEN)
+            .select_related("to_coordinator__user")
+            .first()
+        )
+        if open_transfer is not None:
+            open_transfer.referral = referral
     # Which steps are offered: the template asks each action's rule ({% allowed %}).
     return render(
         request,
@@ -208,6 +225,7 @@ def referral_detail(request, pk):
             "consents": referral.consents.all(),
             "assignments": assignments,
             "current_assignment": current,
+            "open_transfer": open_transfer,
             "missing": labels(missing_of(referral)) if referral.status in WITH_REFERRER else [],
             "consent_form": ConsentForm(),
             "retention_years": settings.RETENTION_YEARS,

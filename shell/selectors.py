@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from coordinators.selectors import proposals_for
+from coordinators.selectors import proposals_for, transfers_for
 from ekc.models import Role
 from ekc.rules import (
     is_coordinator,
@@ -101,6 +101,7 @@ def home_work(user):
         work["rights_requests"] = list(open_requests_for(user)[:10])
     if is_coordinator(user):
         work["proposals"] = list(proposals_for(user))
+        work["transfers"] = list(transfers_for(user))
         work["my_cases"] = list(
             referral_selectors.referrals_for(user)
             .filter(coordinated_by_q(user))
@@ -129,6 +130,7 @@ def home_work(user):
 def cases_on_home(work):
     """The cases the home page shows by name, for the access log."""
     cases = [assignment.referral for assignment in work.get("proposals", [])]
+    cases += [transfer.referral for transfer in work.get("transfers", [])]
     cases += work.get("my_cases", []) + work.get("org_cases", [])
     cases += [plan.referral for plan in work.get("awaiting_decision", [])]
     cases += [moment.plan.referral for moment in work.get("due_evaluations", [])]

@@ -12,7 +12,7 @@ from zeal import zeal_ignore
 
 from conferences.services import contact_log
 from coordinators.models import Coordinator
-from coordinators.services import assignment_propose
+from coordinators.services import assignment_propose, transfer_propose
 from ekc.models import Organization, OrganizationType, Region
 from ekc.rules import ACTIONS, allowed
 from plans import services as plan_services
@@ -163,10 +163,20 @@ def build_world():
     plan_services.plan_start(referral=writing, actor=coordinator)
     waiting = factories.submitted_plan(manager, organization, profile, referrer=referrer)
     plan_cases = {"plan_draft": writing, "plan_submitted": waiting.referral}
+    # A case in preparation that the manager asked another coordinator to take over.
+    transferring = factories.assigned(manager, organization, profile, referrer=referrer)
+    transfer_propose(
+        referral=transferring,
+        coordinator=users["other_coordinator"].coordinator_profile,
+        actor=manager,
+        reason="Verhuizing",
+    )
+    transfer_cases = {"transfer_open": transferring}
     return {
         "users": users,
         "cases": cases,
         "plan_cases": plan_cases,
+        "transfer_cases": transfer_cases,
         "organization": organization,
         "profile": profile,
     }

@@ -32,7 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 from pytest_playwright_axe import Axe
 
 from conferences.models import Conference
-from coordinators.models import Assignment, Coordinator, Leave
+from coordinators.models import Assignment, Coordinator, Leave, Transfer
 from ekc.models import User
 from plans.models import Agreement, CarriedBy, FamilyPlan
 from privacy.models import RightsRequest
@@ -170,6 +170,7 @@ class Demo:
         self.coordinator = Coordinator.objects.get(code="C001")
         self.leave = Leave.objects.filter(coordinator=self.coordinator).first()
         self.report = ResearchReport.objects.order_by("pk").first()
+        self.transfer = Transfer.objects.order_by("pk").first()
         self.rights_request = RightsRequest.objects.filter(outcome="").order_by("pk").first()
         self.reset_user = User.objects.get(email=ROLES["referrer"])
 
@@ -179,6 +180,9 @@ PK_OF = {
     "coordinators:accept": "assignment",
     "coordinators:decline": "assignment",
     "coordinators:withdraw": "assignment",
+    "coordinators:transfer_accept": "transfer",
+    "coordinators:transfer_decline": "transfer",
+    "coordinators:transfer_cancel": "transfer",
     "coordinators:invite": "coordinator",
     "coordinators:leave_delete": "leave",
     "research:report": "report",
@@ -192,8 +196,9 @@ def _fills(name, params, demo):
     kind = PK_OF.get(name)
     if kind == "assignment":
         return [(s, {"pk": a.pk}) for s, a in demo.assignments]
-    if kind in ("coordinator", "leave", "report", "rights_request"):
+    if kind in ("coordinator", "leave", "report", "rights_request", "transfer"):
         item = {
+            "transfer": demo.transfer,
             "coordinator": demo.coordinator,
             "leave": demo.leave,
             "report": demo.report,

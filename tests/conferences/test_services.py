@@ -391,3 +391,73 @@ def test_invitations_close_when_the_conference_is_held_and_reopen_for_a_follow_u
         referral=referral, actor=coordinator, invitations={member.pk: (2, "invited")}
     )
     assert referral.network_members.get().invitation == "invited"
+
+
+PROFESSIONALS = [
+    {"name": "Karin de Jong", "organization": "Wijkteam", "role": "wijkcoach", "email": "k@wt.nl"},
+    {"name": "Piet Smit", "organization": "School", "role": "mentor", "email": ""},
+    {"name": "Ida Bos", "organization": "GGZ", "role": "", "email": "ida@ggz.nl"},
+]
+
+
+def _schedule_with_professionals(case, coordinator):
+    return services.conference_schedule(
+        referral=case,
+        actor=coordinator,
+        kind="family_group",
+        starts_at=datetime.datetime(2026, 12, 7, 13, 0, tzinfo=AMSTERDAM),
+        location_type="community_centre",
+        address="Buurthuis De Kern, Zwolle",
+        professionals=PROFESSIONALS,
+    )
+
+
+def test_informing_professionals_with_an_email_get_the_date_and_the_calendar_file(
+    case, coordinator, referrer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        conference = _schedule_with_professionals(case, coordinator)
+    by_address = {tuple(mail.to): mail for mail in mailoutbox}
+    # One mail each (nobody sees another's address); Piet has no address and gets none.
+    assert set(by_address) == {(referrer.email,), ("k@wt.nl",), ("ida@ggz.nl",)}
+    mail = by_address[("k@wt.nl",)]
+    assert mail.body.startswith("Hallo Karin de Jong,")
+    assert case.reference in mail.subject and case.reference in mail.body
+    assert "7 december 2026, 13:00" in mail.body
+    ((name, content, mimetype),) = mail.attachments
+    assert (name, mimetype) == (f"conferentie-{case.reference}.ics", "text/calendar")
+    assert f"UID:conference-{conference.pk}@" in content
+    # The reference only: no family name, no child, no link into the app.
+    for text in (mail.subject, mail.body, content):
+        assert "Jansen" not in text and "Sem" not in text
+    assert "http" not in mail.body
+
+
+def test_a_new_date_is_mailed_to_the_professionals_too(
+    case, coordinator, referrer, mailoutbox, django_capture_on_commit_callbacks
+):
+    conference = _schedule_with_professionals(case, coordinator)
+    mailoutbox.clear()
+    new_start = datetime.datetime(2026, 12, 14, 10, 0, tzinfo=AMSTERDAM)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.conference_reschedule(
+            conference=conference,
+            actor=coordinator,
+            version=conference.version,
+            starts_at=new_start,
+        )
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(
+        [referrer.email, "k@wt.nl", "ida@ggz.nl"]
+    )
+    mail = next(m for m in mailoutbox if m.to == ["ida@ggz.nl"])
+    assert "nieuwe datum" in mail.body.lower() or "Nieuwe datum" in mail.subject
+    assert "14 december 2026, 10:00" in mail.body
+    assert "DTSTART:20261214T090000Z" in mail.attachments[0][1]
+    # A change that keeps the date mails nobody.
+    mailoutbox.clear()
+    conference.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.conference_reschedule(
+            conference=conference, actor=coordinator, version=conference.version, food="soep"
+        )
+    assert mailoutbox == []

@@ -443,3 +443,50 @@ def test_coordinator_moves_the_conference_and_the_referrer_hears(
     assert conference.address == "Buurthuis De Kern"
     assert [m.to for m in mailoutbox] == [[referrer.email]]
     assert "12 december 2026, 14:30" in mailoutbox[0].body
+
+
+def _schedule_post(**professional):
+    data = {
+        "kind": "family_group",
+        "date": str(timezone.localdate() + datetime.timedelta(days=14)),
+        "time": "19:00",
+        "location_type": "family_home",
+        "address": "Kerkweg 1, Zwolle",
+        "professionals-TOTAL_FORMS": "1",
+        "professionals-INITIAL_FORMS": "0",
+    }
+    data.update({f"professionals-0-{key}": value for key, value in professional.items()})
+    return data
+
+
+def test_an_informing_professional_is_scheduled_with_an_email_and_listed_with_it(
+    client, regional_manager, organization, coordinator
+):
+    referral = factories.assigned(regional_manager, organization, coordinator.coordinator_profile)
+    client.force_login(coordinator)
+    url = reverse("conferences:schedule", args=[referral.pk])
+    response = client.post(
+        url,
+        {
+            **form_fields(client, url, url),
+            **_schedule_post(name="Karin de Jong", organization="Wijkteam", email="karin@"),
+        },
+    )
+    # A bad address is a Dutch field error, and the rest of the form stays.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Voer een geldig e-mailadres in." in html
+    assert "Kerkweg 1, Zwolle" in html and "Karin de Jong" in html
+    assert not Conference.objects.filter(referral=referral).exists()
+    response = client.post(
+        url,
+        {
+            **hidden_fields(response, url),
+            **_schedule_post(name="Karin de Jong", organization="Wijkteam", email="karin@wt.nl"),
+        },
+    )
+    assert response.status_code == 302
+    (professional,) = Conference.objects.get(referral=referral).professionals.all()
+    assert professional.email == "karin@wt.nl"
+    page = client.get(reverse("conferences:preparation", args=[referral.pk])).content.decode()
+    assert 'href="mailto:karin@wt.nl"' in page

@@ -2,7 +2,7 @@
 
 import pytest
 
-from coordinators.models import Assignment
+from coordinators.models import Assignment, Transfer
 from referrals.lifecycle import CURRENT_ASSIGNMENT, AssignmentStatus
 from tests.access import CASE_STATES, expand, matrix, who_may
 
@@ -61,3 +61,30 @@ def test_the_pool_is_for_administrators_and_regional_managers(world):
         M,
         "other_regional_manager",
     }
+
+
+def test_a_case_is_transferred_only_with_an_accepted_coordinator_before_the_conference(world):
+    got = matrix("coordinators.transfer_case", world["users"], world["cases"])
+    before = {"coordinator_assigned", "preparing", "conference_scheduled"}
+    assert got == expand({state: {A, M} for state in before}, CASE_STATES)
+    # One open transfer at a time: a case that has one is not offered another.
+    assert (
+        who_may(
+            "coordinators.transfer_case", world["users"], world["transfer_cases"]["transfer_open"]
+        )
+        == set()
+    )
+
+
+def test_only_the_coordinator_asked_answers_a_transfer_and_the_manager_cancels_it(world):
+    transfer = Transfer.objects.select_related("to_coordinator", "referral").get(
+        referral=world["transfer_cases"]["transfer_open"]
+    )
+    assert who_may("coordinators.answer_transfer", world["users"], transfer) == {
+        "other_coordinator"
+    }
+    assert who_may("coordinators.cancel_transfer", world["users"], transfer) == {A, M}
+    # Answered, nobody answers or cancels it again.
+    transfer.status = "declined"
+    assert who_may("coordinators.answer_transfer", world["users"], transfer) == set()
+    assert who_may("coordinators.cancel_transfer", world["users"], transfer) == set()

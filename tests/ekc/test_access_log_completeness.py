@@ -64,6 +64,10 @@ CASE_PAGES = {
     "coordinators:accept",
     "coordinators:decline",
     "coordinators:withdraw",
+    "coordinators:transfer",
+    "coordinators:transfer_accept",
+    "coordinators:transfer_decline",
+    "coordinators:transfer_cancel",
     "privacy:consent_withdraw",
     "privacy:access_report",
     "privacy:case_requests",
@@ -227,6 +231,13 @@ def _kwargs(name, case):
         return {"pk": case.pk, "member_pk": member.pk} if member else None
     if name in ("coordinators:accept", "coordinators:decline", "coordinators:withdraw"):
         return {"pk": assignment.pk} if assignment else None
+    if name in (
+        "coordinators:transfer_accept",
+        "coordinators:transfer_decline",
+        "coordinators:transfer_cancel",
+    ):
+        transfer = case.transfers.order_by("-pk").first()
+        return {"pk": transfer.pk} if transfer else None
     return {"pk": case.pk}
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from zeal import zeal_ignore
 
-from coordinators.models import Assignment
+from coordinators.models import Assignment, Transfer
 from ekc.rules import ACTIONS, allowed
 from plans.services import current_plan
 from referrals.lifecycle import CURRENT_ASSIGNMENT, AssignmentStatus, Transition, target_of
@@ -50,6 +50,10 @@ def _detail(case):
             )
         },
         "coordinators.withdraw_coordinator": list(assignments.select_related("referral")),
+        "coordinators.transfer_case": [case],
+        "coordinators.cancel_transfer": list(
+            Transfer.objects.filter(referral=case).select_related("referral")
+        ),
     }
 
 
@@ -101,7 +105,11 @@ def _offered(client, url):
 
 def _walked_cases(world):
     """A case in every state, and held cases with a plan being written or waiting."""
-    return {**{state: world["cases"][state] for state in CASE_STATES}, **world["plan_cases"]}
+    return {
+        **{state: world["cases"][state] for state in CASE_STATES},
+        **world["plan_cases"],
+        **world["transfer_cases"],
+    }
 
 
 def test_every_page_offers_exactly_the_steps_its_rules_allow(world):
@@ -186,20 +194,32 @@ def test_an_administrator_is_offered_only_what_the_role_allows(world):
     assert "referrals.register_referral" in offered
 
 
-def test_the_home_page_offers_answers_to_exactly_the_open_proposals(world):
+def test_the_home_page_offers_answers_to_exactly_the_open_proposals_and_transfers(world):
     open_proposals = list(
         Assignment.objects.filter(
             status=AssignmentStatus.PROPOSED, referral__in=list(world["cases"].values())
         ).select_related("coordinator", "referral")
     )
-    answering = set()
+    open_transfers = list(
+        Transfer.objects.filter(referral__in=list(world["transfer_cases"].values())).select_related(
+            "to_coordinator", "referral"
+        )
+    )
+    answering = {}
     for role, user in world["users"].items():
         client = Client()
         client.force_login(user)
         _status, offered = _offered(client, reverse("home"))
         with zeal_ignore():
-            may = any(allowed("coordinators.answer_proposal", user, a) for a in open_proposals)
-        assert offered == ({"coordinators.answer_proposal"} if may else set()), role
+            may = set()
+            if any(allowed("coordinators.answer_proposal", user, a) for a in open_proposals):
+                may.add("coordinators.answer_proposal")
+            if any(allowed("coordinators.answer_transfer", user, t) for t in open_transfers):
+                may.add("coordinators.answer_transfer")
+        assert offered == may, role
         if may:
-            answering.add(role)
-    assert answering == {"coordinator"}
+            answering[role] = may
+    assert answering == {
+        "coordinator": {"coordinators.answer_proposal"},
+        "other_coordinator": {"coordinators.answer_transfer"},
+    }

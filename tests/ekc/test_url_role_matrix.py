@@ -21,7 +21,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from coordinators.models import Leave
+from coordinators.models import Leave, Transfer
 from research import surveys
 from research.models import ResearchReport
 from tests import factories
@@ -111,6 +111,15 @@ def world(regional_manager, organization, coordinator, referrer, liaison, admin_
         end="2030-01-10",
     )
     report = ResearchReport.objects.create(requested_by=admin_user, filters={})
+    # A transfer asked of a coordinator who is no outsider here (made directly: the
+    # case is past the point where a transfer can start).
+    transfer = Transfer.objects.create(
+        referral=referral,
+        from_assignment=referral.assignments.get(),
+        to_coordinator=factories.coordinator(referral.region, "C900"),
+        reason="Verhuizing",
+        requested_by=regional_manager,
+    )
     return {
         "pk": referral.pk,
         "plan_pk": plan.pk,
@@ -123,6 +132,7 @@ def world(regional_manager, organization, coordinator, referrer, liaison, admin_
         "coordinator_pk": coordinator.coordinator_profile.pk,
         "leave_pk": leave.pk,
         "report_pk": report.pk,
+        "transfer_pk": transfer.pk,
     }
 
 
@@ -134,6 +144,9 @@ def _kwargs(name, params, world):
         "coordinators:accept": {"pk": world["assignment_pk"]},
         "coordinators:decline": {"pk": world["assignment_pk"]},
         "coordinators:withdraw": {"pk": world["assignment_pk"]},
+        "coordinators:transfer_accept": {"pk": world["transfer_pk"]},
+        "coordinators:transfer_decline": {"pk": world["transfer_pk"]},
+        "coordinators:transfer_cancel": {"pk": world["transfer_pk"]},
         "coordinators:invite": {"pk": world["coordinator_pk"]},
         "coordinators:leave_delete": {"pk": world["leave_pk"]},
         "research:report": {"pk": world["report_pk"]},

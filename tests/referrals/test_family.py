@@ -137,7 +137,10 @@ def test_match_leaves_out_later_cases_other_regions_and_destroyed_files(
     factories.registered(regional_manager, organization, main_persons=[PERSON])
     # In a region the manager does not work in.
     elsewhere = earlier_case(
-        other_regional_manager, other_organization, EARLIER.replace(year=2019), main_persons=[PERSON]
+        other_regional_manager,
+        other_organization,
+        EARLIER.replace(year=2019),
+        main_persons=[PERSON],
     )
     destroyed = earlier_case(
         regional_manager, organization, EARLIER.replace(year=2018), main_persons=[PERSON]
@@ -254,7 +257,9 @@ def test_case_page_with_matches_pins_its_queries(
     with django_assert_num_queries(24):
         assert "Koppel aan" in client.get(url).content.decode()
     for year in range(2010, 2016):
-        earlier_case(regional_manager, organization, EARLIER.replace(year=year), main_persons=[PERSON])
+        earlier_case(
+            regional_manager, organization, EARLIER.replace(year=year), main_persons=[PERSON]
+        )
     with django_assert_num_queries(24):
         client.get(url)
 
