@@ -15,3 +15,7 @@ class CoordinatorsConfig(AppConfig):
         auditlog.register(models.Assignment)
         auditlog.register(models.ConflictOfInterest)
         auditlog.register(models.Leave)
+        auditlog.register(models.Training, exclude_fields=["version"])
+        auditlog.register(models.Evaluation, exclude_fields=["version"])
+        auditlog.register(models.Meeting, exclude_fields=["version"], m2m_fields={"attendees"})
+        auditlog.register(models.RegionRequest)

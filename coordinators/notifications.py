@@ -1,8 +1,9 @@
-"""The emails of matching: a proposal, an accept, a decline."""
+"""The emails of matching (a proposal, an accept, a decline) and of the pool."""
 
 from django.conf import settings
 from django.urls import reverse
 
+from coordinators.models import RegionRequestStatus
 from ekc.mail import send_after_commit
 from referrals.notifications import case_url, region_manager_emails
 
@@ -47,5 +48,19 @@ def on_commit_declined(assignment):
             "assignment": assignment,
             "referral": assignment.referral,
             "path": case_url(assignment.referral),
+        },
+    )
+
+
+def on_commit_region_decided(region_request):
+    """The coordinator hears whether they may serve the region they asked for."""
+    send_after_commit(
+        [region_request.coordinator.user.email],
+        "coordinators/email/region_decided",
+        {
+            "region_request": region_request,
+            "region": region_request.region,
+            "approved": region_request.status == RegionRequestStatus.APPROVED,
+            "path": settings.SITE_URL + reverse("coordinators:own_record"),
         },
     )
