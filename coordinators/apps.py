@@ -17,5 +17,6 @@ class CoordinatorsConfig(AppConfig):
         auditlog.register(models.Leave)
         auditlog.register(models.Training, exclude_fields=["version"])
         auditlog.register(models.Evaluation, exclude_fields=["version"])
-        auditlog.register(models.Meeting, exclude_fields=["version"], m2m_fields={"attendees"})
+        auditlog.register(models.Meeting, exclude_fields=["version"])
+        auditlog.register(models.Attendance)
         auditlog.register(models.RegionRequest)

@@ -277,7 +277,11 @@ class Meeting(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     attendees = models.ManyToManyField(
-        Coordinator, blank=True, related_name="meetings", verbose_name=_("attended")
+        Coordinator,
+        through="Attendance",
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("attended"),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -291,6 +295,26 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.date} {self.region_id}"
+
+
+class Attendance(models.Model):
+    """A coordinator was at a meeting. A row of its own, so the change history names
+    each coordinator added or taken off without loading them all (auditlog)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.CASCADE, related_name="attendance"
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "coordinator"], name="attended_once")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id} {self.coordinator_id}"
 
 
 class Evaluation(models.Model):

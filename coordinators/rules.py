@@ -2,6 +2,7 @@
 
 import rules
 
+from ekc.models import User
 from ekc.rules import (
     add_action,
     is_administrator,
@@ -31,7 +32,12 @@ def manages_coordinator(user, coordinator):
     if not is_regional_manager(user):
         return False
     mine = region_ids(user)
-    return any(region.pk in mine for region in coordinator.user.regions.all())
+    if "regions" in getattr(coordinator.user, "_prefetched_objects_cache", {}):
+        return any(region.pk in mine for region in coordinator.user.regions.all())
+    # Not prefetched (a service called for one coordinator): one small query.
+    return User.regions.through.objects.filter(
+        user_id=coordinator.user_id, region_id__in=mine
+    ).exists()
 
 
 can_edit_coordinator = is_administrator | is_self | manages_coordinator

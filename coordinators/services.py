@@ -14,6 +14,7 @@ from coordinators.matching import eligible_coordinators
 from coordinators.models import (
     EVALUATION_EVERY_MONTHS,
     Assignment,
+    Attendance,
     ConflictOfInterest,
     Coordinator,
     DeclineReason,
@@ -316,6 +317,17 @@ def _check_attendees(region, attendees):
         raise ValueError("Only coordinators of the meeting's region can attend it.")
 
 
+def _set_attendance(meeting, attendees):
+    """One row per coordinator added or taken off, each in the change history."""
+    wanted = {c.pk for c in attendees}
+    rows = Attendance.objects.filter(meeting_id=meeting.pk)
+    present = set(rows.values_list("coordinator_id", flat=True))
+    for attendance in rows.exclude(coordinator_id__in=wanted):
+        attendance.delete()
+    for pk in sorted(wanted - present):
+        Attendance.objects.create(meeting=meeting, coordinator_id=pk)
+
+
 @transaction.atomic
 def meeting_record(*, actor, kind, date, region, attendees=(), note=""):
     """The region's manager records a supervision, intervision or regional meeting
@@ -325,7 +337,7 @@ def meeting_record(*, actor, kind, date, region, attendees=(), note=""):
     meeting = Meeting.objects.create(
         kind=kind, date=date, region=region, note=note, recorded_by=actor
     )
-    meeting.attendees.set(attendees)
+    _set_attendance(meeting, attendees)
     return meeting
 
 
@@ -337,7 +349,7 @@ def meeting_update(*, meeting, actor, version, kind, date, attendees=(), note=""
     meeting.version = bump_version_or_refuse(Meeting, meeting.pk, version)
     meeting.kind, meeting.date, meeting.note = kind, date, note
     meeting.save(update_fields=["kind", "date", "note"])
-    meeting.attendees.set(attendees)
+    _set_attendance(meeting, attendees)
     return meeting
 
 
