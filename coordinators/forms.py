@@ -4,7 +4,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordinators.models import Coordinator, DeclineReason, Evaluation, Leave, Meeting, Training
+from coordinators.models import (
+    Coordinator,
+    DeclineReason,
+    Evaluation,
+    Leave,
+    Meeting,
+    MeetingKind,
+    Training,
+    TrainingKind,
+)
 from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField
 from ekc.languages import language_choices
@@ -139,6 +148,10 @@ class TrainingForm(GuardedFormMixin, forms.ModelForm):
         field_classes = {"date": NotInFutureDateField}
         labels = {"note": _("Note (optional)")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = TrainingKind.choices  # radios: no empty "- choose -"
+
 
 class EvaluationForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
@@ -180,6 +193,7 @@ class MeetingForm(GuardedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, regions, attendee_choices, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MeetingKind.choices
         self.fields["region"].queryset = regions
         self.fields["attendees"].queryset = attendee_choices
         self.fields["attendees"].label_from_instance = lambda c: c.user.get_full_name()
@@ -216,6 +230,7 @@ class RegionRequestForm(GuardedFormMixin, forms.Form):
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MeetingKind.choices
         self.fields["region"].queryset = regions
 
 

@@ -66,8 +66,13 @@ def record(request, pk):
     if not can_record_pool(request.user, coordinator):
         # The coordinator's own record is read-only, on their own page.
         return redirect("coordinators:own_record")
-    training_form = TrainingForm(request.POST if "add_training" in request.POST else None)
-    evaluation_form = EvaluationForm(request.POST if "add_evaluation" in request.POST else None)
+    # Two forms on one page: ids of their own, names unchanged (the one-time token).
+    training_form = TrainingForm(
+        request.POST if "add_training" in request.POST else None, auto_id="training_%s"
+    )
+    evaluation_form = EvaluationForm(
+        request.POST if "add_evaluation" in request.POST else None, auto_id="evaluation_%s"
+    )
     if request.method == "POST":
         if "add_training" in request.POST and training_form.is_valid():
             services.training_record(
