@@ -230,7 +230,6 @@ class RegionRequestForm(GuardedFormMixin, forms.Form):
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = MeetingKind.choices
         self.fields["region"].queryset = regions
 
 
