@@ -526,3 +526,19 @@ def test_record_query_count_does_not_grow_with_courses(
         )
     with django_assert_num_queries(13):
         client.get(url)
+
+
+def test_attendance_changes_are_in_the_change_history(regional_manager, region, coordinator):
+    from auditlog.models import LogEntry
+
+    from coordinators.models import Attendance
+
+    c = coordinator.coordinator_profile
+    meeting = services.meeting_record(
+        actor=regional_manager, kind=MeetingKind.REGIONAL, date=TODAY, region=region, attendees=[c]
+    )
+    services.meeting_update(
+        meeting=meeting, actor=regional_manager, version=1, kind=MeetingKind.REGIONAL, date=TODAY
+    )
+    kinds = LogEntry.objects.get_for_model(Attendance).values_list("action", flat=True)
+    assert sorted(kinds) == [LogEntry.Action.CREATE, LogEntry.Action.DELETE]
