@@ -234,4 +234,10 @@ class RegionRequestForm(GuardedFormMixin, forms.Form):
 
 
 class RegionDecisionForm(forms.Form):
+    """The two buttons of a question to serve a region: "approve" or "refuse"."""
+
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("refuse", "refuse")])
+
+    def clean_decision(self):
+        # True to approve: the service takes a yes or no.
+        return {"approve": True, "refuse": False}[self.cleaned_data["decision"]]

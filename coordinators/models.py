@@ -391,3 +391,7 @@ class RegionRequest(models.Model):
     @property
     def is_open(self):
         return self.status == RegionRequestStatus.OPEN
+
+    @property
+    def is_approved(self):
+        return self.status == RegionRequestStatus.APPROVED

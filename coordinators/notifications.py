@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.urls import reverse
 
-from coordinators.models import RegionRequestStatus
 from ekc.mail import send_after_commit
 from referrals.notifications import case_url, region_manager_emails
 
@@ -60,7 +59,7 @@ def on_commit_region_decided(region_request):
         {
             "region_request": region_request,
             "region": region_request.region,
-            "approved": region_request.status == RegionRequestStatus.APPROVED,
+            "approved": region_request.is_approved,
             "path": settings.SITE_URL + reverse("coordinators:own_record"),
         },
     )

@@ -160,7 +160,7 @@ def region_request_decide(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose to approve or to refuse."))
         return redirect("coordinators:pool")
-    approve = form.cleaned_data["decision"] == "approve"
+    approve = form.cleaned_data["decision"]
     try:
         services.region_request_decide(
             region_request=region_request, actor=request.user, approve=approve
