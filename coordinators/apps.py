@@ -16,3 +16,8 @@ class CoordinatorsConfig(AppConfig):
         auditlog.register(models.ConflictOfInterest)
         auditlog.register(models.Leave)
         auditlog.register(models.Transfer)
+        auditlog.register(models.Training, exclude_fields=["version"])
+        auditlog.register(models.Evaluation, exclude_fields=["version"])
+        auditlog.register(models.Meeting, exclude_fields=["version"])
+        auditlog.register(models.Attendance)
+        auditlog.register(models.RegionRequest)

@@ -4,10 +4,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordinators.models import Coordinator, DeclineReason, Leave
+from coordinators.models import (
+    Coordinator,
+    DeclineReason,
+    Evaluation,
+    Leave,
+    Meeting,
+    MeetingKind,
+    Training,
+    TrainingKind,
+)
 from ekc.editing import GuardedFormMixin
 from ekc.forms import PlausibleDateField
 from ekc.languages import language_choices
+from ekc.models import Region
 from ekc.widgets import LanguagePicker
 from referrals.forms import DATE_INPUT
 from referrals.models import Occasion
@@ -158,3 +168,115 @@ class ImportForm(forms.Form):
                 )
             )
         return text
+
+
+class NotInFutureDateField(PlausibleDateField):
+    """A date that has been: a course followed, an evaluation held."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."), code="future")
+
+
+class TrainingForm(GuardedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Training
+        fields = ["kind", "date", "note"]
+        widgets = {"date": DATE_INPUT, "kind": forms.RadioSelect}
+        field_classes = {"date": NotInFutureDateField}
+        labels = {"note": _("Note (optional)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = TrainingKind.choices  # radios: no empty "- choose -"
+
+
+class EvaluationForm(GuardedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = ["date", "summary", "next_due"]
+        widgets = {
+            "date": DATE_INPUT,
+            "next_due": DATE_INPUT,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {"date": NotInFutureDateField, "next_due": PlausibleDateField}
+        help_texts = {"next_due": _("Leave empty for a year after this evaluation.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_due"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        date, next_due = cleaned.get("date"), cleaned.get("next_due")
+        if date and next_due and next_due <= date:
+            self.add_error("next_due", _("The next evaluation comes after this one."))
+        return cleaned
+
+
+class MeetingForm(GuardedFormMixin, forms.ModelForm):
+    """A meeting of one of the manager's regions; attendees serve that region."""
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "date", "region", "note", "attendees"]
+        widgets = {
+            "date": DATE_INPUT,
+            "kind": forms.RadioSelect,
+            "attendees": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {"date": PlausibleDateField}
+        labels = {"note": _("Note (optional)")}
+
+    def __init__(self, *args, regions, attendee_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MeetingKind.choices
+        self.fields["region"].queryset = regions
+        self.fields["attendees"].queryset = attendee_choices
+        self.fields["attendees"].label_from_instance = lambda c: c.user.get_full_name()
+        if self.instance.pk:
+            # The region of a recorded meeting stays; only its attendance changes.
+            self.fields["region"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        region, attendees = cleaned.get("region"), cleaned.get("attendees")
+        if region and attendees:
+            strangers = [
+                c for c in attendees if region.pk not in {r.pk for r in c.user.regions.all()}
+            ]
+            if strangers:
+                self.add_error(
+                    "attendees",
+                    _("%(names)s do not serve %(region)s.")
+                    % {
+                        "names": ", ".join(c.user.get_full_name() for c in strangers),
+                        "region": region.name,
+                    },
+                )
+        return cleaned
+
+
+class RegionRequestForm(GuardedFormMixin, forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    motivation = forms.CharField(
+        label=_("Why do you want to serve this region?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class RegionDecisionForm(forms.Form):
+    """The two buttons of a question to serve a region: "approve" or "refuse"."""
+
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("refuse", "refuse")])
+
+    def clean_decision(self):
+        # True to approve: the service takes a yes or no.
+        return {"approve": True, "refuse": False}[self.cleaned_data["decision"]]

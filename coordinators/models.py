@@ -46,6 +46,47 @@ class Coordinator(models.Model):
     def language_names(self):
         return [language_name(code) for code in self.languages]
 
+    # The due rules below read ``trainings`` and ``evaluations`` through ``.all()``:
+    # lists prefetch them (selectors.pool_for), so a row costs no query.
+    @property
+    def last_course_on(self):
+        """The last basic or refresher course (or the import's "trained on"), or None."""
+        dates = [training.date for training in self.trainings.all()]
+        if self.trained_on:
+            dates.append(self.trained_on)
+        return max(dates, default=None)
+
+    @property
+    def refresher_due_on(self):
+        """When the next refresher course is due; None when no course is known at all."""
+        last = self.last_course_on
+        return add_months(last, REFRESHER_EVERY_MONTHS) if last else None
+
+    @property
+    def started_on(self):
+        """The first basic course, else "trained on", else the day the account was made."""
+        basics = [t.date for t in self.trainings.all() if t.kind == TrainingKind.BASIC]
+        first = min(basics, default=None) or self.trained_on
+        return first or timezone.localdate(self.user.date_joined)
+
+    @property
+    def last_evaluation(self):
+        return max(self.evaluations.all(), key=lambda e: (e.date, e.pk), default=None)
+
+    @property
+    def evaluation_due_on(self):
+        """The next yearly evaluation: the date the last one set, or a year after starting."""
+        last = self.last_evaluation
+        if last is not None:
+            return last.next_due
+        return add_months(self.started_on, EVALUATION_EVERY_MONTHS)
+
+    def refresher_state(self, today):
+        return due_state(self.refresher_due_on, today)
+
+    def evaluation_state(self, today):
+        return due_state(self.evaluation_due_on, today)
+
 
 class Leave(models.Model):
     """A period in which a coordinator takes no new case."""
@@ -206,3 +247,207 @@ class Transfer(models.Model):
     @property
     def is_open(self):
         return self.status == TransferStatus.OPEN
+
+
+# The pool's due rules (issue 17): fixed here, not settings, so everyone reads the same.
+# A refresher course is due this many months after the last basic or refresher course.
+REFRESHER_EVERY_MONTHS = 24
+# The yearly evaluation with the regional manager: this many months after the last
+# one, or after the coordinator started when there was none yet.
+EVALUATION_EVERY_MONTHS = 12
+# From this many days before its date, a course or evaluation shows as "due".
+DUE_SOON_DAYS = 60
+
+
+def add_months(day, months):
+    """``day`` moved ``months`` on; the 31st becomes the last day of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class DueState(models.TextChoices):
+    OK = "ok", _("in order")
+    DUE = "due", _("due")
+    OVERDUE = "overdue", _("overdue")
+
+
+def due_state(due_on, today):
+    """Whether something due on ``due_on`` is in order, due soon, or overdue (None: never
+    done, so overdue)."""
+    if due_on is None or due_on < today:
+        return DueState.OVERDUE
+    if (due_on - today).days <= DUE_SOON_DAYS:
+        return DueState.DUE
+    return DueState.OK
+
+
+class TrainingKind(models.TextChoices):
+    BASIC = "basic", _("Basic course")
+    REFRESHER = "refresher", _("Refresher course")
+
+
+class Training(models.Model):
+    """A course a coordinator followed, recorded by the regional manager."""
+
+    coordinator = models.ForeignKey(Coordinator, on_delete=models.CASCADE, related_name="trainings")
+    kind = models.CharField(_("course"), max_length=16, choices=TrainingKind.choices)
+    date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def __str__(self):
+        # Own columns only, as ConflictOfInterest.
+        return f"{self.coordinator_id} {self.kind} {self.date}"
+
+
+class MeetingKind(models.TextChoices):
+    SUPERVISION = "supervision", _("Supervision")
+    INTERVISION = "intervision", _("Intervision")
+    REGIONAL = "regional", _("Regional meeting")
+
+
+class Meeting(models.Model):
+    """A supervision, intervision or regional meeting of a region, with who attended."""
+
+    kind = models.CharField(_("kind of meeting"), max_length=16, choices=MeetingKind.choices)
+    date = models.DateField(_("date"))
+    region = models.ForeignKey(
+        "ekc.Region",
+        on_delete=models.PROTECT,
+        related_name="coordinator_meetings",
+        verbose_name=_("region"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    attendees = models.ManyToManyField(
+        Coordinator,
+        through="Attendance",
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("attended"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self):
+        return f"{self.kind} {self.date} {self.region_id}"
+
+
+class Attendance(models.Model):
+    """A coordinator was at a meeting. A row of its own, so the change history names
+    each coordinator added or taken off without loading them all (auditlog)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.CASCADE, related_name="attendance"
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "coordinator"], name="attended_once")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id} {self.coordinator_id}"
+
+
+class Evaluation(models.Model):
+    """The yearly evaluation of a coordinator with the regional manager."""
+
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    date = models.DateField(_("date"))
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("regional manager"),
+    )
+    summary = models.TextField(_("short summary"), max_length=2000)
+    next_due = models.DateField(_("next evaluation"))
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_due__gt=models.F("date")), name="evaluation_next_after_date"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.coordinator_id} {self.date}"
+
+
+class RegionRequestStatus(models.TextChoices):
+    OPEN = "open", _("waiting for an answer")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class RegionRequest(models.Model):
+    """A coordinator asks to serve another region; a manager of that region decides."""
+
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.CASCADE, related_name="region_requests"
+    )
+    region = models.ForeignKey(
+        "ekc.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
+    )
+    motivation = models.TextField(_("motivation"), max_length=500)
+    status = models.CharField(
+        max_length=16, choices=RegionRequestStatus.choices, default=RegionRequestStatus.OPEN
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        verbose_name = _("request to serve a region")
+        verbose_name_plural = _("requests to serve a region")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coordinator", "region"],
+                condition=Q(status=RegionRequestStatus.OPEN),
+                name="one_open_region_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.coordinator_id} {self.region_id} {self.status}"
+
+    @property
+    def is_open(self):
+        return self.status == RegionRequestStatus.OPEN
+
+    @property
+    def is_approved(self):
+        return self.status == RegionRequestStatus.APPROVED

@@ -1,4 +1,4 @@
-"""The emails of matching: a proposal, an accept, a decline."""
+"""The emails of matching (a proposal, an accept, a decline) and of the pool."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -111,4 +111,18 @@ def on_commit_transfer_cancelled(transfer):
         [transfer.to_coordinator.user.email],
         "coordinators/email/transfer_cancelled",
         _transfer_context(transfer, path=settings.SITE_URL + reverse("home")),
+    )
+
+
+def on_commit_region_decided(region_request):
+    """The coordinator hears whether they may serve the region they asked for."""
+    send_after_commit(
+        [region_request.coordinator.user.email],
+        "coordinators/email/region_decided",
+        {
+            "region_request": region_request,
+            "region": region_request.region,
+            "approved": region_request.is_approved,
+            "path": settings.SITE_URL + reverse("coordinators:own_record"),
+        },
     )

@@ -2,6 +2,7 @@
 
 import rules
 
+from ekc.models import User
 from ekc.rules import (
     add_action,
     is_administrator,
@@ -35,7 +36,12 @@ def manages_coordinator(user, coordinator):
     if not is_regional_manager(user):
         return False
     mine = region_ids(user)
-    return any(region.pk in mine for region in coordinator.user.regions.all())
+    if "regions" in getattr(coordinator.user, "_prefetched_objects_cache", {}):
+        return any(region.pk in mine for region in coordinator.user.regions.all())
+    # Not prefetched (a service called for one coordinator): one small query.
+    return User.regions.through.objects.filter(
+        user_id=coordinator.user_id, region_id__in=mine
+    ).exists()
 
 
 can_edit_coordinator = is_administrator | is_self | manages_coordinator
@@ -141,3 +147,59 @@ def has_coordinator_profile(user):
 
 
 rules.add_perm("coordinators.edit_own_availability", has_coordinator_profile)
+rules.add_perm("coordinators.view_own_record", has_coordinator_profile)
+
+
+# The pool record (issue 17): courses, meetings attended, yearly evaluations.
+# The manager of one of the coordinator's regions records and edits them; the
+# coordinator reads their own record and changes nothing in it.
+can_record_pool = is_administrator | manages_coordinator
+can_view_record = can_record_pool | is_self
+
+
+@rules.predicate
+def manages_region(user, region):
+    return is_regional_manager(user) and region.pk in region_ids(user)
+
+
+# Meetings belong to a region: its manager records them and who attended.
+can_record_meeting = is_administrator | manages_region
+
+rules.add_perm("coordinators.record_pool", can_record_pool)
+rules.add_perm("coordinators.view_pool_record", can_view_record)
+rules.add_perm("coordinators.record_meeting", can_record_meeting)
+
+
+# Asking to serve another region (object: the region): a coordinator, for a region
+# they do not serve yet and have no open question about.
+@rules.predicate
+def serves_region(user, region):
+    return region.pk in region_ids(user)
+
+
+@rules.predicate
+def has_open_region_request(user, region):
+    from coordinators.models import RegionRequest, RegionRequestStatus
+
+    return RegionRequest.objects.filter(
+        coordinator__user=user, region=region, status=RegionRequestStatus.OPEN
+    ).exists()
+
+
+@rules.predicate
+def decides_for_region(user, region_request):
+    """A manager of the region asked for (or an administrator)."""
+    return is_administrator(user) or manages_region(user, region_request.region)
+
+
+@rules.predicate
+def is_open_region_request(user, region_request):
+    return region_request.is_open
+
+
+add_action(
+    "coordinators.request_region",
+    has_coordinator_profile,
+    ~serves_region & ~has_open_region_request,
+)
+add_action("coordinators.decide_region_request", decides_for_region, is_open_region_request)

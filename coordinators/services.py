@@ -4,6 +4,7 @@ Every function checks state and right, works in one transaction (locking the
 case where two managers can race), records a case event, and mails after commit.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,16 +13,30 @@ from django.utils.translation import gettext_lazy
 from coordinators import notifications
 from coordinators.matching import eligible_coordinators
 from coordinators.models import (
+    EVALUATION_EVERY_MONTHS,
     Assignment,
+    Attendance,
     ConflictOfInterest,
     Coordinator,
     DeclineReason,
+    Evaluation,
     Leave,
+    Meeting,
+    RegionRequest,
+    RegionRequestStatus,
+    Training,
     Transfer,
+    add_months,
 )
-from coordinators.rules import can_edit_coordinator, can_invite_coordinator
+from coordinators.rules import (
+    can_edit_coordinator,
+    can_invite_coordinator,
+    can_record_meeting,
+    can_record_pool,
+)
 from ekc.accounts import send_account_invitation
 from ekc.editing import bump_version_or_refuse
+from ekc.models import User
 from ekc.rules import require, require_action
 from referrals.lifecycle import (
     ASSIGNMENT_LIFECYCLE,
@@ -421,3 +436,164 @@ def coordinator_invite(*, coordinator, actor):
     earlier invitation stays valid until it expires or is used."""
     require(can_invite_coordinator(actor, coordinator))
     send_account_invitation(coordinator.user)
+
+
+# The pool record (issue 17). The manager of one of the coordinator's regions (or an
+# administrator) writes it; the coordinator only reads it. Edits carry the version
+# they were read at (ekc/editing.py). The change history is auditlog's.
+
+
+@transaction.atomic
+def training_record(*, coordinator, actor, kind, date, note=""):
+    """The manager records a basic or refresher course the coordinator followed."""
+    require(can_record_pool(actor, coordinator))
+    return Training.objects.create(
+        coordinator=coordinator, kind=kind, date=date, note=note, recorded_by=actor
+    )
+
+
+@transaction.atomic
+def training_update(*, training, actor, version, kind, date, note=""):
+    """Correct a recorded course; raises ``StaleEdit`` when it changed since ``version``."""
+    require(can_record_pool(actor, training.coordinator))
+    training.version = bump_version_or_refuse(Training, training.pk, version)
+    training.kind, training.date, training.note = kind, date, note
+    training.save(update_fields=["kind", "date", "note"])
+    return training
+
+
+def _next_due(date, next_due):
+    return next_due or add_months(date, EVALUATION_EVERY_MONTHS)
+
+
+@transaction.atomic
+def evaluation_record(*, coordinator, actor, date, summary, next_due=None):
+    """The manager records the yearly evaluation they held with the coordinator.
+
+    ``next_due`` defaults to a year later (``EVALUATION_EVERY_MONTHS``)."""
+    require(can_record_pool(actor, coordinator))
+    return Evaluation.objects.create(
+        coordinator=coordinator,
+        date=date,
+        manager=actor,
+        summary=summary,
+        next_due=_next_due(date, next_due),
+    )
+
+
+@transaction.atomic
+def evaluation_update(*, evaluation, actor, version, date, summary, next_due=None):
+    """Correct a recorded evaluation; raises ``StaleEdit`` when it changed since ``version``."""
+    require(can_record_pool(actor, evaluation.coordinator))
+    evaluation.version = bump_version_or_refuse(Evaluation, evaluation.pk, version)
+    evaluation.date, evaluation.summary = date, summary
+    evaluation.next_due = _next_due(date, next_due)
+    evaluation.save(update_fields=["date", "summary", "next_due"])
+    return evaluation
+
+
+def _check_attendees(region, attendees):
+    serving = set(Coordinator.objects.filter(user__regions=region).values_list("pk", flat=True))
+    strangers = [c for c in attendees if c.pk not in serving]
+    if strangers:
+        raise ValueError("Only coordinators of the meeting's region can attend it.")
+
+
+def _set_attendance(meeting, attendees):
+    """One row per coordinator added or taken off, each in the change history."""
+    wanted = {c.pk for c in attendees}
+    rows = Attendance.objects.filter(meeting_id=meeting.pk)
+    present = set(rows.values_list("coordinator_id", flat=True))
+    for attendance in rows.exclude(coordinator_id__in=wanted):
+        attendance.delete()
+    for pk in sorted(wanted - present):
+        Attendance.objects.create(meeting=meeting, coordinator_id=pk)
+
+
+@transaction.atomic
+def meeting_record(*, actor, kind, date, region, attendees=(), note=""):
+    """The region's manager records a supervision, intervision or regional meeting
+    and who attended (coordinators who serve the region)."""
+    require(can_record_meeting(actor, region))
+    _check_attendees(region, attendees)
+    meeting = Meeting.objects.create(
+        kind=kind, date=date, region=region, note=note, recorded_by=actor
+    )
+    _set_attendance(meeting, attendees)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting, actor, version, kind, date, attendees=(), note=""):
+    """Correct a meeting or its attendance; raises ``StaleEdit`` when it changed since."""
+    require(can_record_meeting(actor, meeting.region))
+    _check_attendees(meeting.region, attendees)
+    meeting.version = bump_version_or_refuse(Meeting, meeting.pk, version)
+    meeting.kind, meeting.date, meeting.note = kind, date, note
+    meeting.save(update_fields=["kind", "date", "note"])
+    _set_attendance(meeting, attendees)
+    return meeting
+
+
+def region_request_ask(*, coordinator, actor, region, motivation):
+    """The coordinator asks to serve ``region`` too; its managers see the question.
+
+    Refused (``TransitionError``) for a region they serve already, or while a question
+    about it is open (the database holds one open question per region, too)."""
+    if coordinator.user_id != actor.pk:
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            require_action(
+                "coordinators.request_region",
+                actor,
+                region,
+                refused=lambda: _why_no_region_request(actor, region),
+            )
+            return RegionRequest.objects.create(
+                coordinator=coordinator, region=region, motivation=motivation
+            )
+    except IntegrityError as exc:
+        raise TransitionError(_open_request_message(region)) from exc
+
+
+def _open_request_message(region):
+    return _(
+        "You already asked to serve %(region)s; the regional manager has not answered yet."
+    ) % {"region": region.name}
+
+
+def _why_no_region_request(actor, region):
+    from coordinators.rules import serves_region
+
+    if serves_region(actor, region):
+        return TransitionError(_("You already serve %(region)s.") % {"region": region.name})
+    return TransitionError(_open_request_message(region))
+
+
+@transaction.atomic
+def region_request_decide(*, region_request, actor, approve):
+    """A manager of the region asked for approves or refuses; approving adds the region
+    to the coordinator's regions (matching then lists them there). The coordinator
+    gets the decision by email."""
+    region_request = (
+        RegionRequest.objects.select_for_update()
+        .select_related("region", "coordinator__user")
+        .get(pk=region_request.pk)
+    )
+    require_action(
+        "coordinators.decide_region_request",
+        actor,
+        region_request,
+        refused=_("This question has already been answered."),
+    )
+    region_request.status = RegionRequestStatus.APPROVED if approve else RegionRequestStatus.REFUSED
+    region_request.decided_by = actor
+    region_request.decided_at = timezone.now()
+    region_request.save(update_fields=["status", "decided_by", "decided_at"])
+    if approve:
+        User.regions.through.objects.get_or_create(
+            user_id=region_request.coordinator.user_id, region_id=region_request.region_id
+        )
+    notifications.on_commit_region_decided(region_request)
+    return region_request

@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coordinators import services
+from coordinators import selectors, services
 from coordinators.forms import (
     ConflictForm,
     DeclineForm,
@@ -21,12 +20,11 @@ from coordinators.forms import (
 )
 from coordinators.importer import ImportScope, import_pool, parse_pool
 from coordinators.matching import (
-    active_cases_filter,
     family_conflicts,
     needs_interpreter,
     rank_coordinators,
 )
-from coordinators.models import Assignment, Coordinator, Leave, Transfer
+from coordinators.models import Assignment, Coordinator, DueState, Leave, Transfer
 from coordinators.rules import (
     can_edit_coordinator,
     can_import_coordinators,
@@ -36,7 +34,7 @@ from coordinators.rules import (
 from ekc import pending_imports
 from ekc.audit import AccessAction, log_access
 from ekc.editing import OUT_OF_DATE, StaleEdit, refuse_stale, submit_once
-from ekc.rules import allowed, is_administrator, require
+from ekc.rules import allowed, require
 from referrals.rules import can_manage_referral
 from referrals.selectors import get_referral_for
 from referrals.services import TransitionError, has_consent
@@ -333,25 +331,26 @@ def leave_delete(request, pk):
 
 
 def pool(request):
-    """The coordinators of the manager's regions, with workload and leave."""
+    """The coordinators of the manager's regions, with workload, leave, and who is due
+    for a refresher course or an evaluation; open questions to serve a region."""
     require(can_view_pool(request.user))
-    coordinators = Coordinator.objects.select_related("user").prefetch_related(
-        "user__regions",
-        Prefetch(
-            "leaves",
-            queryset=Leave.objects.filter(end__gte=timezone.localdate()),
-            to_attr="current_leaves",
-        ),
-    )
-    if not is_administrator(request.user):
-        coordinators = coordinators.filter(user__regions__users=request.user).distinct()
-    coordinators = coordinators.annotate(
-        active_cases=Count("assignments", filter=active_cases_filter(), distinct=True)
-    ).order_by("user__last_name", "user__first_name")
+    today = timezone.localdate()
+    coordinators = list(selectors.pool_for(request.user))
+    for c in coordinators:
+        c.refresher = c.refresher_state(today)
+        c.evaluation = c.evaluation_state(today)
+    due = [c for c in coordinators if c.refresher != DueState.OK or c.evaluation != DueState.OK]
+    only_due = request.GET.get("due") == "on"
     return render(
         request,
         "coordinators/pool.html",
-        {"coordinators": coordinators, "can_import": can_import_coordinators(request.user)},
+        {
+            "coordinators": due if only_due else coordinators,
+            "due_count": len(due),
+            "only_due": only_due,
+            "region_requests": list(selectors.open_region_requests_for(request.user)),
+            "can_import": can_import_coordinators(request.user),
+        },
     )
 
 

@@ -14,6 +14,7 @@ NAVIGATION = [
     (_("Privacy requests"), "privacy:requests", "privacy.view_requests"),
     (_("Research"), "research:dashboard", "research.view_dashboard"),
     (_("My availability"), "coordinators:availability", "coordinators.edit_own_availability"),
+    (_("My record"), "coordinators:own_record", "coordinators.view_own_record"),
     (_("Import"), "import_registrations", "ekc.use_admin_site"),
     (_("Management"), "admin:index", "ekc.use_admin_site"),
 ]

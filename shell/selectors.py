@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from coordinators.selectors import proposals_for, transfers_for
+from coordinators.selectors import open_region_requests_for, proposals_for, transfers_for
 from ekc.models import Role
 from ekc.rules import (
     is_coordinator,
@@ -97,6 +97,7 @@ def home_work(user):
             .filter(referral_selectors.attention_q(referral_selectors.attention_cutoffs()))
             .count()
         )
+        work["region_requests"] = list(open_region_requests_for(user)[:10])
     if can_see_requests(user):
         work["rights_requests"] = list(open_requests_for(user)[:10])
     if is_coordinator(user):

@@ -32,7 +32,16 @@ from django.utils.http import urlsafe_base64_encode
 from pytest_playwright_axe import Axe
 
 from conferences.models import Conference
-from coordinators.models import Assignment, Coordinator, Leave, Transfer
+from coordinators.models import (
+    Assignment,
+    Coordinator,
+    Evaluation,
+    Leave,
+    Meeting,
+    RegionRequest,
+    Training,
+    Transfer,
+)
 from ekc.models import User
 from plans.models import Agreement, CarriedBy, FamilyPlan
 from privacy.models import RightsRequest
@@ -173,8 +182,15 @@ class Demo:
         self.transfer = Transfer.objects.order_by("pk").first()
         self.rights_request = RightsRequest.objects.filter(outcome="").order_by("pk").first()
         self.reset_user = User.objects.get(email=ROLES["referrer"])
+        self.pool = {
+            "training": Training.objects.filter(coordinator=self.coordinator).first(),
+            "evaluation": Evaluation.objects.filter(coordinator=self.coordinator).first(),
+            "meeting": Meeting.objects.first(),
+            "region_request": RegionRequest.objects.first(),
+        }
 
 
+POOL_KINDS = {"training", "evaluation", "meeting", "region_request"}
 # URL patterns whose "pk" is not a case.
 PK_OF = {
     "coordinators:accept": "assignment",
@@ -185,6 +201,11 @@ PK_OF = {
     "coordinators:transfer_cancel": "transfer",
     "coordinators:invite": "coordinator",
     "coordinators:leave_delete": "leave",
+    "coordinators:record": "coordinator",
+    "coordinators:training_edit": "training",
+    "coordinators:evaluation_edit": "evaluation",
+    "coordinators:meeting_edit": "meeting",
+    "coordinators:region_request_decide": "region_request",
     "research:report": "report",
     "research:report_download": "report",
     "privacy:request": "rights_request",
@@ -196,13 +217,14 @@ def _fills(name, params, demo):
     kind = PK_OF.get(name)
     if kind == "assignment":
         return [(s, {"pk": a.pk}) for s, a in demo.assignments]
-    if kind in ("coordinator", "leave", "report", "rights_request", "transfer"):
+    if kind in POOL_KINDS | {"coordinator", "leave", "report", "rights_request", "transfer"}:
         item = {
             "transfer": demo.transfer,
             "coordinator": demo.coordinator,
             "leave": demo.leave,
             "report": demo.report,
             "rights_request": demo.rights_request,
+            **demo.pool,
         }[kind]
         return [(kind, {"pk": item.pk})] if item else []
     if params == ():

@@ -108,6 +108,16 @@ NO_PERSONAL_DATA = {
     "coordinators:pool",  # the coordinators themselves, not families
     "coordinators:invite",
     "coordinators:import",
+    # The pool record: the coordinators' own courses, meetings and evaluations (the
+    # record pages log access to the coordinator; tests/coordinators/test_pool.py).
+    "coordinators:record",
+    "coordinators:own_record",
+    "coordinators:training_edit",
+    "coordinators:evaluation_edit",
+    "coordinators:meetings",
+    "coordinators:meeting_edit",
+    "coordinators:region_request",
+    "coordinators:region_request_decide",
     "import_registrations",
     "research:dashboard",  # aggregates
     "research:export",  # pseudonymised; its access entries are tested in tests/research

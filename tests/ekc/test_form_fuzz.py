@@ -42,7 +42,14 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from conferences.models import Conference, ConferenceStatus
-from coordinators.models import Coordinator, Leave
+from coordinators.models import (
+    Coordinator,
+    Evaluation,
+    Leave,
+    Meeting,
+    RegionRequest,
+    Training,
+)
 from ekc.models import User
 from plans.models import Agreement
 from referrals.lifecycle import CaseStatus
@@ -215,6 +222,11 @@ def _world():
         "leave_pk": leave.pk,
         "report_pk": report.pk,
         "coordinator_pk": coordinator.pk,
+        # The demo's pool record (seed_demo): courses, an evaluation, a meeting, a question.
+        "training_pk": Training.objects.filter(coordinator=coordinator).first().pk,
+        "evaluation_pk": Evaluation.objects.filter(coordinator=coordinator).first().pk,
+        "meeting_pk": Meeting.objects.first().pk,
+        "region_request_pk": RegionRequest.objects.first().pk,
         "reset": {
             "uidb64": urlsafe_base64_encode(force_bytes(referrer.pk)),
             "token": default_token_generator.make_token(referrer),
@@ -269,6 +281,11 @@ OTHER_KWARGS = {
     "coordinators:withdraw": lambda w, case: _assignment(case),
     "coordinators:leave_delete": lambda w, case: {"pk": w["leave_pk"]},
     "coordinators:invite": lambda w, case: {"pk": w["coordinator_pk"]},
+    "coordinators:record": lambda w, case: {"pk": w["coordinator_pk"]},
+    "coordinators:training_edit": lambda w, case: {"pk": w["training_pk"]},
+    "coordinators:evaluation_edit": lambda w, case: {"pk": w["evaluation_pk"]},
+    "coordinators:meeting_edit": lambda w, case: {"pk": w["meeting_pk"]},
+    "coordinators:region_request_decide": lambda w, case: {"pk": w["region_request_pk"]},
     "research:report": lambda w, case: {"pk": w["report_pk"]},
     "research:report_download": lambda w, case: {"pk": w["report_pk"]},
     "research:export": lambda w, case: {"what": "cases", "fmt": "csv"},

@@ -14,6 +14,7 @@ A new URL pattern is in this walk automatically; its arguments must be known
 below, or the walk fails.
 """
 
+import datetime
 import hashlib
 
 import pytest
@@ -21,7 +22,9 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from coordinators import services as pool
 from coordinators.models import Leave, Transfer
+from ekc.models import Region
 from research import surveys
 from research.models import ResearchReport
 from tests import factories
@@ -62,6 +65,9 @@ NOT_CASE_PAGES = {
     "coordinators:availability",
     "coordinators:pool",
     "coordinators:import",
+    "coordinators:own_record",
+    "coordinators:region_request",
+    "coordinators:meetings",
     "research:dashboard",
     "research:export",
     "research:report_request",
@@ -120,6 +126,27 @@ def world(regional_manager, organization, coordinator, referrer, liaison, admin_
         reason="Verhuizing",
         requested_by=regional_manager,
     )
+    profile = coordinator.coordinator_profile
+    training = pool.training_record(
+        coordinator=profile, actor=regional_manager, kind="basic", date=datetime.date(2025, 1, 1)
+    )
+    evaluation = pool.evaluation_record(
+        coordinator=profile, actor=regional_manager, date=datetime.date(2025, 6, 1), summary="Goed"
+    )
+    meeting = pool.meeting_record(
+        actor=regional_manager,
+        kind="regional",
+        date=datetime.date(2025, 6, 1),
+        region=referral.region,
+        attendees=[profile],
+    )
+    # A region no outsider manages: only an administrator may answer.
+    asked = pool.region_request_ask(
+        coordinator=profile,
+        actor=coordinator,
+        region=Region.objects.create(name="Friesland"),
+        motivation="Dichtbij",
+    )
     return {
         "pk": referral.pk,
         "plan_pk": plan.pk,
@@ -133,6 +160,10 @@ def world(regional_manager, organization, coordinator, referrer, liaison, admin_
         "leave_pk": leave.pk,
         "report_pk": report.pk,
         "transfer_pk": transfer.pk,
+        "training_pk": training.pk,
+        "evaluation_pk": evaluation.pk,
+        "meeting_pk": meeting.pk,
+        "region_request_pk": asked.pk,
     }
 
 
@@ -149,6 +180,11 @@ def _kwargs(name, params, world):
         "coordinators:transfer_cancel": {"pk": world["transfer_pk"]},
         "coordinators:invite": {"pk": world["coordinator_pk"]},
         "coordinators:leave_delete": {"pk": world["leave_pk"]},
+        "coordinators:record": {"pk": world["coordinator_pk"]},
+        "coordinators:training_edit": {"pk": world["training_pk"]},
+        "coordinators:evaluation_edit": {"pk": world["evaluation_pk"]},
+        "coordinators:meeting_edit": {"pk": world["meeting_pk"]},
+        "coordinators:region_request_decide": {"pk": world["region_request_pk"]},
         "research:report": {"pk": world["report_pk"]},
         "research:report_download": {"pk": world["report_pk"]},
         "research:export": {"what": "cases", "fmt": "csv"},

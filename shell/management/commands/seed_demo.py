@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
-from coordinators.models import Coordinator
+from coordinators import services as pool_services
+from coordinators.models import Coordinator, MeetingKind, Training, TrainingKind
 from ekc import second_factor
 from ekc.models import Organization, OrganizationType, Region, User
 from shell.demo_cases import seed_cases
@@ -150,9 +152,54 @@ class Command(BaseCommand):
             # Demo cases send demo mail: keep it out of the console.
             with override_settings(MAILERS=QUIET_MAIL):
                 made = seed_cases()
+                self._seed_pool(regions)
         if made:
             self.stdout.write(f"{made} demo cases created.")
         self._print_logins(logins)
+
+    def _seed_pool(self, regions):
+        """Courses, an evaluation, a meeting and a question to serve a region, once:
+        the pool page then shows someone due, someone overdue and an open question."""
+        if Training.objects.exists():
+            return
+        today = timezone.localdate()
+        manager = User.objects.get(email="regiomanager@ekc.example")
+        pool = {c.code: c for c in Coordinator.objects.select_related("user")}
+        for code, years_ago in [("C001", 1), ("C002", 3), ("C003", 2), ("C004", 1)]:
+            pool_services.training_record(
+                coordinator=pool[code],
+                actor=manager,
+                kind=TrainingKind.BASIC,
+                date=today.replace(year=today.year - years_ago, day=1),
+                note="Basiscursus Eigen Kracht",
+            )
+        pool_services.training_record(
+            coordinator=pool["C001"],
+            actor=manager,
+            kind=TrainingKind.REFRESHER,
+            date=today.replace(day=1),
+            note="Terugkomdag netwerkberaad",
+        )
+        pool_services.evaluation_record(
+            coordinator=pool["C001"],
+            actor=manager,
+            date=today.replace(day=1),
+            summary="Sterk in het contact met families. Wil meer leren over tolken.",
+        )
+        pool_services.meeting_record(
+            actor=manager,
+            kind=MeetingKind.INTERVISION,
+            date=today.replace(day=1),
+            region=regions["Overijssel"],
+            attendees=[pool["C001"], pool["C002"], pool["C004"]],
+            note="Casus: een groot netwerk uitnodigen",
+        )
+        pool_services.region_request_ask(
+            coordinator=pool["C005"],
+            actor=pool["C005"].user,
+            region=regions["Overijssel"],
+            motivation="Ik verhuis naar Deventer en werk graag in Overijssel.",
+        )
 
     def _set_regions(self, memberships):
         """Each demo user gets exactly these regions, in two queries for all."""
