@@ -1,13 +1,12 @@
 """The regional manager's weekly digest (weekoverzicht), sent on Monday morning.
 
 Each active regional manager who has not switched it off on her profile page gets
-one mail per ISO week with what needs her in her regions. The items, each computed
-for the digest's date ``today`` (the Monday; ``start`` is its local midnight, so
-everything up to and including Sunday counts):
+one mail per ISO week with what needs her in her regions. The items, computed for
+the digest's date ``today`` (normally the Monday; ``start`` is its local midnight):
 
-- **new referrals**: cases that were sent by a referrer or registered in the 7 days
-  before ``start`` (previous Monday 00:00 up to Sunday 24:00) and are not back with
-  the referrer (a draft or sent back);
+- **new referrals**: cases that were sent by a referrer or registered in the ISO
+  week before the digest's (Monday 00:00 up to Sunday 24:00, local time; also when
+  the digest runs late) and are not back with the referrer (a draft or sent back);
 - **waiting for a coordinator**: cases registered and without a coordinator who
   accepted (state ``registered``), however long;
 - **quiet for 2 weeks**: cases with a coordinator and no conference yet whose last
@@ -287,7 +286,7 @@ def digest_items(region_ids, today):
     """Every item's lines for these regions, on the digest date ``today``."""
     start = _start_of(today)
     return {
-        "new_referrals": new_referrals(region_ids, start),
+        "new_referrals": new_referrals(region_ids, _start_of(week_start(today))),
         "waiting_for_coordinator": waiting_for_coordinator(region_ids, today),
         "quiet_cases": quiet_cases(region_ids, today, start),
         "plans_awaiting_decision": plans_awaiting_decision(region_ids, today),

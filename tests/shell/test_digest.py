@@ -17,15 +17,15 @@ from plans import services as plan_services
 from plans.models import EvaluationMoment, PlanDecision
 from referrals import services as referral_services
 from referrals.models import Referral
-from shell.digest import send_weekly_digests, week_start
+from shell.digest import _start_of, send_weekly_digests, week_start
 from tests import factories
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-# The digest's date: tomorrow, so that what the tests make today is in its past week.
-DAY = TODAY + datetime.timedelta(days=1)
+# The digest's date: next Monday, so that what the tests make today is in its past week.
+DAY = week_start(TODAY) + datetime.timedelta(days=7)
 
 
 def _days_ago(days):
@@ -161,15 +161,22 @@ def test_the_mail_is_dutch_links_every_line_and_names_no_family(
             )
 
 
-def test_new_referrals_are_those_of_the_seven_days_before_the_digest_date(
+def test_new_referrals_are_those_of_the_week_before_the_digest(
     regional_manager, organization, send
 ):
     case = factories.registered(regional_manager, organization)
-    # The digest of today does not count what came in today (next week's digest does).
-    assert "new_referrals" not in _sections(_outcome_of(send(TODAY), regional_manager))
-    Referral.objects.filter(pk=case.pk).update(registered_at=_days_ago(8))
-    next_week = DAY + datetime.timedelta(days=7)
-    assert "new_referrals" not in _sections(_outcome_of(send(next_week), regional_manager))
+    monday = _start_of(DAY)
+    second = datetime.timedelta(seconds=1)
+    for registered_at, new in [
+        (monday - second, True),  # Sunday night
+        (monday - datetime.timedelta(days=7), True),  # the Monday before
+        (monday - datetime.timedelta(days=7) - second, False),
+        (monday, False),  # this week's: in next week's digest
+    ]:
+        Referral.objects.filter(pk=case.pk).update(registered_at=registered_at)
+        WeeklyDigest.objects.all().delete()
+        (outcome,) = send(DAY + datetime.timedelta(days=1))  # a late run counts the same week
+        assert ("new_referrals" in _sections(outcome)) is new, registered_at
 
 
 def test_a_returned_referral_is_not_new_for_the_region(
