@@ -71,7 +71,8 @@ class Line:
     url: str
     on: object = None  # the date the line is about
     days: int | None = None
-    status: str = ""
+    state: str = ""  # the case's state, as shown
+    no_contact_yet: bool = False  # a quiet case whose coordinator never had contact
     count: int = 1
 
 
@@ -136,7 +137,7 @@ def new_referrals(region_ids, start):
             _case_line(
                 referral,
                 on=timezone.localdate(arrived),
-                status=referral.get_status_display(),
+                state=referral.get_status_display(),
             )
         )
     return sorted(lines, key=lambda line: line.on)
@@ -156,13 +157,13 @@ def waiting_for_coordinator(region_ids, today):
 
 
 def quiet_cases(region_ids, today, start):
-    """Both kinds of quiet case, longest quiet first (``status`` tells them apart)."""
+    """Both kinds of quiet case, longest quiet first (``no_contact_yet`` tells them
+    apart)."""
     lines = [
         _case_line(
             referral,
             on=referral.last_contact,
             days=(today - referral.last_contact).days,
-            status="preparing",
         )
         for referral in quiet_preparations(today).filter(region_id__in=region_ids)
     ]
@@ -174,7 +175,7 @@ def quiet_cases(region_ids, today, start):
     for referral in not_started:
         accepted = timezone.localdate(referral.status_changed_at)
         lines.append(
-            _case_line(referral, on=accepted, days=(today - accepted).days, status="assigned")
+            _case_line(referral, on=accepted, days=(today - accepted).days, no_contact_yet=True)
         )
     return sorted(lines, key=lambda line: (line.on, line.title))
 
@@ -319,7 +320,7 @@ def sections_for(manager_region_ids, items):
 class Outcome:
     manager: User
     sections: list
-    status: str  # "sent", "empty" (recorded, no mail), "done before", "dry run"
+    result: str  # "sent", "empty" (recorded, no mail), "done before", "dry run"
 
     @property
     def total(self):
@@ -356,18 +357,18 @@ def send_weekly_digests(today=None, dry_run=False):
     outcomes = []
     for manager in managers:
         sections = sections_for(regions_of[manager.pk], items)
-        outcome = Outcome(manager=manager, sections=sections, status="dry run")
+        outcome = Outcome(manager=manager, sections=sections, result="dry run")
         outcomes.append(outcome)
         if manager.pk in done:
-            outcome.status = "done before"
+            outcome.result = "done before"
         elif dry_run:
             continue
         elif not _record_once(manager, monday, outcome.total):
-            outcome.status = "done before"
+            outcome.result = "done before"
         elif not sections:
-            outcome.status = "empty"
+            outcome.result = "empty"
         else:
-            outcome.status = "sent"
+            outcome.result = "sent"
             # The record is committed: the mail goes now (or, inside a caller's
             # transaction, once that commits).
             send_after_commit(

@@ -115,7 +115,7 @@ def test_the_digest_holds_exactly_the_items_of_her_regions(
     outcomes = send()
     outcome = _outcome_of(outcomes, regional_manager)
     ref = {name: case.reference for name, case in ours.items() if name != "idle_coordinator"}
-    assert outcome.status == "sent"
+    assert outcome.result == "sent"
     sections = _sections(outcome)
     assert set(sections.pop("new_referrals")) == set(ref.values())
     assert sections == {
@@ -197,17 +197,17 @@ def test_sent_once_per_week_and_again_the_next_week(world, regional_manager, sen
     assert len(mine) == 1
     assert WeeklyDigest.objects.filter(user=regional_manager).count() == 1
     outcome = _outcome_of(send(monday + datetime.timedelta(days=7)), regional_manager)
-    assert outcome.status == "sent"
+    assert outcome.result == "sent"
     assert len([m for m in mailoutbox if m.to == [regional_manager.email]]) == 2
 
 
 def test_an_empty_digest_is_recorded_but_not_sent(regional_manager, send, mailoutbox):
     (outcome,) = send()
-    assert outcome.status == "empty" and outcome.sections == []
+    assert outcome.result == "empty" and outcome.sections == []
     assert mailoutbox == []
     record = WeeklyDigest.objects.get(user=regional_manager)
     assert record.week_start == week_start(DAY) and record.items == 0
-    assert send()[0].status == "done before"
+    assert send()[0].result == "done before"
 
 
 def test_no_managers_no_cases_no_error(db, send, mailoutbox):
@@ -320,5 +320,5 @@ def test_the_switch_takes_only_a_post(client, regional_manager):
 def test_a_manager_without_regions_gets_an_empty_digest(db, send, mailoutbox):
     make_user("manager.none@ekc.test", is_regional_manager=True)
     (outcome,) = send()
-    assert outcome.status == "empty"
+    assert outcome.result == "empty"
     assert mailoutbox == []

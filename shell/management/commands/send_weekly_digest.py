@@ -31,6 +31,6 @@ class Command(BaseCommand):
         outcomes = send_weekly_digests(today=date, dry_run=dry_run)
         for outcome in outcomes:
             counts = ", ".join(f"{s.kind} {len(s.lines)}" for s in outcome.sections) or "nothing"
-            self.stdout.write(f"{outcome.manager.email}: {outcome.status} ({counts})")
-        sent = sum(outcome.status == "sent" for outcome in outcomes)
+            self.stdout.write(f"{outcome.manager.email}: {outcome.result} ({counts})")
+        sent = sum(outcome.result == "sent" for outcome in outcomes)
         self.stdout.write(f"{sent} digest(s) sent.")
