@@ -36,6 +36,7 @@ whatever the number of cases; then one insert per manager.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -54,6 +55,8 @@ from plans.models import FamilyPlan, PlanStatus
 from plans.selectors import evaluations_due_within, waiting_help_requests
 from referrals.lifecycle import ENDED, WITH_REFERRER, CaseStatus
 from referrals.models import CaseEvent, Referral
+
+logger = logging.getLogger(__name__)
 
 NEW_DAYS = 7
 EVALUATION_DAYS = 14
@@ -320,7 +323,7 @@ def sections_for(manager_region_ids, items):
 class Outcome:
     manager: User
     sections: list
-    result: str  # "sent", "empty" (recorded, no mail), "done before", "dry run"
+    result: str  # "sent", "empty" (recorded, no mail), "done before", "dry run", "failed"
 
     @property
     def total(self):
@@ -336,6 +339,32 @@ def _record_once(manager, monday, total):
     except IntegrityError:
         return False
     return True
+
+
+def _send(manager, monday, today, sections, region_ids):
+    """Mail one digest; its week is recorded already. The record is committed, so
+    the mail goes now (inside a caller's transaction: once that commits). When the
+    mail server refuses it, the record goes again, so the next run sends it, and
+    the other managers still get theirs."""
+    try:
+        send_after_commit(
+            [manager.email],
+            "shell/email/weekly_digest",
+            {
+                "manager": manager,
+                "sections": sections,
+                "total": sum(len(section.lines) for section in sections),
+                "week": today.isocalendar().week,
+                "several_regions": len(region_ids) > 1,
+                "today": today,
+                "profile_url": _url("profile"),
+            },
+        )
+    except Exception:
+        logger.exception("Weekly digest to user %s not sent", manager.pk)
+        WeeklyDigest.objects.filter(user=manager, week_start=monday).delete()
+        return "failed"
+    return "sent"
 
 
 def send_weekly_digests(today=None, dry_run=False):
@@ -368,20 +397,5 @@ def send_weekly_digests(today=None, dry_run=False):
         elif not sections:
             outcome.result = "empty"
         else:
-            outcome.result = "sent"
-            # The record is committed: the mail goes now (or, inside a caller's
-            # transaction, once that commits).
-            send_after_commit(
-                [manager.email],
-                "shell/email/weekly_digest",
-                {
-                    "manager": manager,
-                    "sections": sections,
-                    "total": outcome.total,
-                    "week": today.isocalendar().week,
-                    "several_regions": len(regions_of[manager.pk]) > 1,
-                    "today": today,
-                    "profile_url": _url("profile"),
-                },
-            )
+            outcome.result = _send(manager, monday, today, sections, regions_of[manager.pk])
     return outcomes

@@ -4,6 +4,8 @@ per ISO week, not when she switched it off, nothing when there is nothing."""
 import datetime
 
 import pytest
+from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -322,3 +324,26 @@ def test_a_manager_without_regions_gets_an_empty_digest(db, send, mailoutbox):
     (outcome,) = send()
     assert outcome.result == "empty"
     assert mailoutbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_mail_is_sent_by_the_next_run(
+    regional_manager, other_regional_manager, organization, other_organization, monkeypatch
+):
+    factories.registered(regional_manager, organization)
+    factories.registered(other_regional_manager, other_organization)
+    real_send = EmailMessage.send
+
+    def refuse_the_first(message, *args, **kwargs):
+        if message.to == [regional_manager.email]:
+            raise OSError("mail server down")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", refuse_the_first)
+    outcomes = send_weekly_digests(today=DAY)
+    assert [o.result for o in outcomes] == ["failed", "sent"]
+    assert [m.to for m in mail.outbox] == [[other_regional_manager.email]]
+    monkeypatch.setattr(EmailMessage, "send", real_send)
+    outcomes = send_weekly_digests(today=DAY)
+    assert [o.result for o in outcomes] == ["sent", "done before"]
+    assert [m.to for m in mail.outbox][-1] == [regional_manager.email]
