@@ -13,6 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from ekc.mail import send_after_commit
 from ekc.models import User
+from ekc.rules import require_action
 
 
 def set_password_link(user):
@@ -56,3 +57,12 @@ def notify_email_changed(*, user, old_email):
         "ekc/email/email_changed",
         {"user": user, "old_email": old_email, "site_url": settings.SITE_URL},
     )
+
+
+def weekly_digest_choose(*, user, wants):
+    """Switch the user's own weekly digest on or off (she must be a regional
+    manager). The change is in the user's history."""
+    require_action("ekc.choose_weekly_digest", user, user)
+    if user.wants_weekly_digest != wants:
+        user.wants_weekly_digest = wants
+        user.save(update_fields=["wants_weekly_digest"])

@@ -102,6 +102,7 @@ class UserAdmin(DjangoUserAdmin):
                     "is_liaison",
                     "is_researcher",
                     "may_decide_organization_plans",
+                    "wants_weekly_digest",
                     "is_superuser",
                     "is_staff",
                     "is_active",

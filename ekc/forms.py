@@ -143,3 +143,9 @@ class SecondFactorCodeForm(forms.Form):
             attrs={"autofocus": True, "autocomplete": "one-time-code", "spellcheck": "false"}
         ),
     )
+
+
+class WeeklyDigestForm(forms.Form):
+    wants_weekly_digest = forms.BooleanField(
+        label=_("Send me the weekly digest by email"), required=False
+    )

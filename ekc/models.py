@@ -117,6 +117,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     may_decide_organization_plans = models.BooleanField(
         _("may decide on all plans of the organisation"), default=False
     )
+    # A regional manager gets the weekly digest (shell/digest.py) unless she
+    # switches it off on her profile page.
+    wants_weekly_digest = models.BooleanField(_("weekly digest by email"), default=True)
 
     regions = models.ManyToManyField(
         Region, blank=True, related_name="users", verbose_name=_("regions")
@@ -197,3 +200,21 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class WeeklyDigest(models.Model):
+    """The weekly digest of one regional manager for one ISO week: recorded once,
+    also when there was nothing to send, so a second run that week sends nothing."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()  # the Monday of the ISO week
+    items = models.PositiveIntegerField(default=0)  # 0: nothing to send, none sent
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_start"], name="weekly_digest_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.week_start:%G-W%V}"

@@ -127,3 +127,6 @@ def require_action(name, user, obj=None, *, refused=None):
 # recovery codes. Both need an app already; the views ask for a recent code first.
 add_action("ekc.replace_second_factor", is_active_user, has_second_factor)
 add_action("ekc.renew_recovery_codes", is_active_user, has_second_factor)
+# The weekly digest (shell/digest.py) is for regional managers: each switches her
+# own on or off.
+add_action("ekc.choose_weekly_digest", is_regional_manager)

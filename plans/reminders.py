@@ -1,15 +1,12 @@
 """Reminders of the plan: an evaluation in 7 days, to the coordinator and the
 regional managers. Sent once per evaluation date (see conferences.reminders.once)."""
 
-import datetime
-
 from django.db import transaction
 
 from conferences.reminders import once
 from ekc.mail import send_after_commit
-from plans.models import ACCEPTED_DECISIONS, EvaluationMoment
 from plans.notifications import evaluation_due_recipients
-from referrals.lifecycle import FOLLOWING_PLAN
+from plans.selectors import evaluations_due_within
 from referrals.notifications import case_url
 
 NOTICE_DAYS = 7
@@ -17,17 +14,7 @@ NOTICE_DAYS = 7
 
 def evaluations_in_a_week(today):
     """Evaluation dates within the coming 7 days (a missed run still catches up)."""
-    return (
-        EvaluationMoment.objects.filter(
-            evaluation__isnull=True,
-            due_on__gte=today,
-            due_on__lte=today + datetime.timedelta(days=NOTICE_DAYS),
-            plan__decision__decision__in=ACCEPTED_DECISIONS,
-            plan__referral__status__in=FOLLOWING_PLAN,
-        )
-        .select_related("plan__referral__region")
-        .order_by("due_on")
-    )
+    return evaluations_due_within(today, NOTICE_DAYS)
 
 
 def send_evaluation_reminders(today):

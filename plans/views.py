@@ -20,11 +20,11 @@ from plans.forms import (
     HelpForm,
     PlanForm,
 )
-from plans.models import ACCEPTED_DECISIONS, Agreement, CarriedBy, EvaluationDecision, FamilyPlan
+from plans.models import Agreement, EvaluationDecision, FamilyPlan
 from plans.pdf import agreements_by_domain, render_plan_pdf
 from plans.rules import can_view_plan, can_write_plan
 from plans.scans import served_type
-from referrals.lifecycle import FOLLOWING_PLAN
+from plans.selectors import waiting_help_requests
 from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
 
@@ -364,16 +364,7 @@ def waiting_help(request):
     """Requests to professionals whose help has not started, with the days waited."""
     user = request.user
     require(allowed("plans.view_waiting_help", user))
-    requests = (
-        Agreement.objects.filter(
-            carried_by=CarriedBy.PROFESSIONAL,
-            help_started_on__isnull=True,
-            plan__decision__decision__in=ACCEPTED_DECISIONS,
-            plan__referral__status__in=FOLLOWING_PLAN,
-        )
-        .select_related("plan__referral", "plan__decision")
-        .order_by("plan__decision__decided_at")
-    )
+    requests = waiting_help_requests()
     if not is_administrator(user):
         requests = requests.filter(plan__referral__region__in=region_ids(user))
     today = timezone.localdate()

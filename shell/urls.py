@@ -17,6 +17,7 @@ handler404 = "shell.views.error_404"
 urlpatterns = [
     path("", views.home, name="home"),
     path("profiel/", views.profile, name="profile"),
+    path("profiel/weekoverzicht/", views.weekly_digest_choice, name="weekly_digest_choice"),
     path("ping/", views.ping, name="ping"),
     path("inloggen/", views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,17 +1,21 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from ekc import second_factor
+from ekc.accounts import weekly_digest_choose
 from ekc.audit import AccessAction, log_access_many
-from ekc.forms import EmailAuthenticationForm
+from ekc.forms import EmailAuthenticationForm, WeeklyDigestForm
+from ekc.rules import allowed, require
 from shell.selectors import cases_on_home, home_work, role_cards_for
 
 
@@ -81,8 +85,26 @@ def profile(request):
                 "required": second_factor.required_for(user),
                 "codes_left": second_factor.recovery_codes_left(user) if has_app else 0,
             },
+            "digest_form": WeeklyDigestForm(
+                initial={"wants_weekly_digest": user.wants_weekly_digest}
+            ),
         },
     )
+
+
+@require_POST
+def weekly_digest_choice(request):
+    """A regional manager switches her weekly digest on or off (profile page)."""
+    require(allowed("ekc.choose_weekly_digest", request.user, request.user))
+    form = WeeklyDigestForm(request.POST)
+    form.is_valid()  # a single tick box: always valid, missing means off
+    wants = form.cleaned_data.get("wants_weekly_digest", False)
+    weekly_digest_choose(user=request.user, wants=wants)
+    if wants:
+        messages.success(request, _("You get the weekly digest every Monday."))
+    else:
+        messages.success(request, _("The weekly digest is switched off."))
+    return redirect("profile")
 
 
 class LoginView(auth_views.LoginView):

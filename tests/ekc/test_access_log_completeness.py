@@ -83,6 +83,7 @@ LIST_PAGES = {
 # Pages that never show a family's personal data: said explicitly, and checked.
 NO_PERSONAL_DATA = {
     "profile",
+    "weekly_digest_choice",
     "ping",
     "login",
     "logout",

@@ -40,6 +40,7 @@ SECRETS = ["Yilmaz", "Oma Ayse", "06-0000000", "Tante Esra"]
 NOT_CASE_PAGES = {
     "home",
     "profile",
+    "weekly_digest_choice",
     "ping",
     "healthz",
     "accessibility",
