@@ -1,11 +1,14 @@
-"""The emails of the preparation: the referrer hears the date and place."""
+"""The emails of the preparation: the referrer hears the date and place; the
+coordinator and the regional manager hear of each other's notes (never their text:
+that is read in EKC, behind the login)."""
 
 from django.conf import settings
 from django.urls import reverse
 
 from conferences.calendar import conference_ics
 from ekc.mail import send_after_commit
-from referrals.notifications import case_url
+from referrals.lifecycle import AssignmentStatus
+from referrals.notifications import case_url, region_manager_emails
 
 
 def on_commit_scheduled(conference, moved=False):
@@ -31,3 +34,30 @@ def on_commit_scheduled(conference, moved=False):
             )
         ],
     )
+
+
+def _notes_url(referral):
+    return settings.SITE_URL + reverse("conferences:preparation", args=[referral.pk]) + "#overleg"
+
+
+def _note_context(note):
+    return {"note": note, "referral": note.referral, "path": _notes_url(note.referral)}
+
+
+def on_commit_comment(note):
+    """The case's coordinator hears of the manager's comment."""
+    emails = note.referral.assignments.filter(status=AssignmentStatus.ACCEPTED).values_list(
+        "coordinator__user__email", flat=True
+    )
+    send_after_commit(list(emails), "conferences/email/oversight_comment", _note_context(note))
+
+
+def on_commit_advice_requested(note):
+    """The region's managers hear that the coordinator asks for advice."""
+    emails = [e for e in region_manager_emails(note.referral.region_id) if e != note.author.email]
+    send_after_commit(emails, "conferences/email/advice_requested", _note_context(note))
+
+
+def on_commit_answered(note):
+    """The note's author hears that it has been answered."""
+    send_after_commit([note.author.email], "conferences/email/note_answered", _note_context(note))
