@@ -21,6 +21,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conferences.services import note_ask_advice
 from coordinators.models import Leave
 from research import surveys
 from research.models import ResearchReport
@@ -111,6 +112,7 @@ def world(regional_manager, organization, coordinator, referrer, liaison, admin_
         end="2030-01-10",
     )
     report = ResearchReport.objects.create(requested_by=admin_user, filters={})
+    note = note_ask_advice(referral=referral, actor=coordinator, text="Hoe betrek ik Tante Esra?")
     return {
         "pk": referral.pk,
         "plan_pk": plan.pk,
@@ -123,6 +125,7 @@ def world(regional_manager, organization, coordinator, referrer, liaison, admin_
         "coordinator_pk": coordinator.coordinator_profile.pk,
         "leave_pk": leave.pk,
         "report_pk": report.pk,
+        "note_pk": note.pk,
     }
 
 
