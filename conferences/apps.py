@@ -19,3 +19,4 @@ class ConferencesConfig(AppConfig):
         auditlog.register(models.Conference, exclude_fields=["version"], mask_fields=["address"])
         auditlog.register(models.Participant)
         auditlog.register(models.InformingProfessional)
+        auditlog.register(models.OversightNote)

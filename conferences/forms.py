@@ -4,7 +4,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conferences.models import Attendance, ConferenceKind, ContactMethod, LocationType
+from conferences.models import (
+    NOTE_MAX_LENGTH,
+    Attendance,
+    ConferenceKind,
+    ContactMethod,
+    LocationType,
+)
 from ekc.editing import OUT_OF_DATE, GuardedFormMixin
 from ekc.forms import PlausibleDateField, row_formset
 from ekc.languages import language_choices
@@ -320,3 +326,55 @@ class ConferenceDayForm(forms.Form):
 
     def attendance(self):
         return {member.pk: self.cleaned_data[f"attendance_{member.pk}"] for member in self.members}
+
+
+class NoteForm(GuardedFormMixin, forms.Form):
+    """A comment of the regional manager, or the coordinator's request for advice:
+    a short text, optionally about one contact moment of the case."""
+
+    contact_moment = forms.ModelChoiceField(
+        label=_("About which contact?"), queryset=None, required=False
+    )
+    text = forms.CharField(
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a short text.")},
+    )
+
+    def __init__(self, *args, referral, moments=None, advice=False, **kwargs):
+        # Own ids: the contact form on the same page has fields of its own.
+        kwargs.setdefault("auto_id", "advice_%s" if advice else "comment_%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact_moment"]
+        field.queryset = referral.contact_moments.all()
+        field.empty_label = _("- the preparation in general -")
+        if moments is not None:
+            # The page has the moments already: no query for the choices.
+            field.choices = [("", field.empty_label)] + [
+                (m.pk, f"{m.on:%d-%m-%Y} · {m.with_whom}") for m in moments
+            ]
+        else:
+            field.label_from_instance = lambda m: f"{m.on:%d-%m-%Y} · {m.with_whom}"
+        self.fields["text"].label = (
+            _("Your question for the regional manager") if advice else _("Your comment")
+        )
+        if not advice:
+            self.fields["text"].help_text = _(
+                "The coordinator sees it on the case and can answer it."
+            )
+
+
+class AnswerForm(forms.Form):
+    """The one answer to a note."""
+
+    answer = forms.CharField(
+        label=_("Your answer"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write a short answer.")},
+    )
+
+    def __init__(self, *args, note, **kwargs):
+        kwargs.setdefault("auto_id", f"answer{note.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.note = note

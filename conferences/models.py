@@ -213,3 +213,68 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.referral_id} {self.about}"
+
+
+class NoteKind(models.TextChoices):
+    # The regional manager about the contact log or the preparation; the coordinator answers.
+    COMMENT = "comment", _("Comment of the regional manager")
+    # The coordinator asks the region's managers; one of them answers.
+    ADVICE_REQUEST = "advice_request", _("Request for advice")
+
+
+class NoteStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered")
+
+
+# A note is written, then answered once.
+NOTE_LIFECYCLE = Lifecycle({"answer": ({NoteStatus.OPEN}, NoteStatus.ANSWERED)})
+
+NOTE_MAX_LENGTH = 2000
+
+
+class OversightNote(models.Model):
+    """A short note between the regional manager and the case's coordinator: a
+    comment on the preparation (optionally on one contact moment), or a request
+    for advice; the other side answers it once."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="oversight_notes")
+    contact_moment = models.ForeignKey(
+        ContactMoment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="oversight_notes",
+        verbose_name=_("about the contact"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NoteKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NoteStatus.choices, default=NoteStatus.OPEN
+    )
+    text = models.TextField(_("text"), max_length=NOTE_MAX_LENGTH)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("answer"), max_length=NOTE_MAX_LENGTH, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("note between manager and coordinator")
+        verbose_name_plural = _("notes between manager and coordinator")
+        indexes = [
+            models.Index(fields=["kind", "status"], name="oversight_kind_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_answered(self):
+        return not NOTE_LIFECYCLE.can(self.status, "answer")
+
+    @property
+    def is_comment(self):
+        return self.kind == NoteKind.COMMENT

@@ -1,5 +1,7 @@
 """The emails of the preparation: the referrer and the informing professionals
-(those with an email address) hear the date and place, with the calendar file."""
+(those with an email address) hear the date and place, with the calendar file; the
+coordinator and the regional manager hear of each other's notes (never their text:
+that is read in EKC, behind the login)."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -7,7 +9,8 @@ from django.urls import reverse
 from conferences.calendar import conference_ics
 from conferences.models import InformingProfessional
 from ekc.mail import send_after_commit
-from referrals.notifications import case_url
+from referrals.lifecycle import AssignmentStatus
+from referrals.notifications import case_url, region_manager_emails
 
 
 def _calendar_file(conference):
@@ -61,3 +64,30 @@ def _mail_referrer(conference, moved):
         # The calendar file itself, so the date is one click from the calendar.
         attachments=[_calendar_file(conference)],
     )
+
+
+def _notes_url(referral):
+    return settings.SITE_URL + reverse("conferences:preparation", args=[referral.pk]) + "#overleg"
+
+
+def _note_context(note):
+    return {"note": note, "referral": note.referral, "path": _notes_url(note.referral)}
+
+
+def on_commit_comment(note):
+    """The case's coordinator hears of the manager's comment."""
+    emails = note.referral.assignments.filter(status=AssignmentStatus.ACCEPTED).values_list(
+        "coordinator__user__email", flat=True
+    )
+    send_after_commit(list(emails), "conferences/email/oversight_comment", _note_context(note))
+
+
+def on_commit_advice_requested(note):
+    """The region's managers hear that the coordinator asks for advice."""
+    emails = [e for e in region_manager_emails(note.referral.region_id) if e != note.author.email]
+    send_after_commit(emails, "conferences/email/advice_requested", _note_context(note))
+
+
+def on_commit_answered(note):
+    """The note's author hears that it has been answered."""
+    send_after_commit([note.author.email], "conferences/email/note_answered", _note_context(note))

@@ -1,11 +1,17 @@
-"""Who may prepare a case, see its network and safety notes, and schedule and log
-its conferences."""
+"""Who may prepare a case, see its network and safety notes, schedule and log its
+conferences, and write and answer the notes between manager and coordinator."""
 
 import rules
 
-from conferences.models import FIRST_CONFERENCE_KINDS, ConferenceKind
+from conferences.models import FIRST_CONFERENCE_KINDS, NOTE_LIFECYCLE, ConferenceKind, NoteKind
 from ekc.rules import add_action, is_administrator
-from referrals.lifecycle import AFTER_CONFERENCE, CASE_LIFECYCLE, Transition
+from referrals.lifecycle import (
+    AFTER_CONFERENCE,
+    CASE_LIFECYCLE,
+    ENDED,
+    AssignmentStatus,
+    Transition,
+)
 from referrals.rules import can_view_referral, is_accepted_coordinator, manages_region_of
 
 # The coordinator does the preparation; the regional manager looks on and coaches.
@@ -70,3 +76,65 @@ add_action("conferences.schedule_conference", can_prepare, has_conference_to_sch
 # A conference not yet held (object: the conference): change it, or log its day.
 add_action("conferences.change_conference", prepares_case_of, is_not_held)
 add_action("conferences.hold_conference", prepares_case_of, is_not_held)
+
+
+# Notes between the regional manager and the coordinator (object: the case, or the
+# note). Coaching between the two of them: nobody else reads them, the
+# administrator and the referrer neither.
+can_view_oversight_notes = is_accepted_coordinator | manages_region_of
+
+
+@rules.predicate
+def case_is_open(user, referral):
+    return referral.status not in ENDED
+
+
+@rules.predicate
+def has_accepted_coordinator(user, referral):
+    """Someone coordinates the case: there is someone to comment to."""
+    return referral.assignments.filter(status=AssignmentStatus.ACCEPTED).exists()
+
+
+@rules.predicate
+def answers_note(user, note):
+    """The other side of the note: the case's coordinator answers a comment, a
+    manager of the case's region a request for advice; never its own author."""
+    if note.author_id == user.pk:
+        return False
+    if note.kind == NoteKind.COMMENT:
+        return is_accepted_coordinator(user, note.referral)
+    return manages_region_of(user, note.referral)
+
+
+@rules.predicate
+def note_is_open(user, note):
+    return NOTE_LIFECYCLE.can(note.status, "answer")
+
+
+rules.add_perm("conferences.view_oversight_notes", can_view_oversight_notes)
+# The manager comments on the contact log or the preparation of an open case that
+# has a coordinator; the coordinator asks the region's managers for advice.
+add_action(
+    "conferences.comment_on_preparation",
+    manages_region_of,
+    case_is_open & has_accepted_coordinator,
+)
+add_action("conferences.ask_advice", is_accepted_coordinator, case_is_open)
+# One answer per note, by the other side (object: the note).
+add_action("conferences.answer_note", answers_note, note_is_open)
+
+
+def answerable_notes(user, referral, notes):
+    """The ids of ``notes`` (of ``referral``) that ``user`` may answer now: the rule
+    ``conferences.answer_note``, asked once per kind of note instead of once per note."""
+    if not notes:
+        return set()
+    may = {
+        NoteKind.COMMENT: is_accepted_coordinator(user, referral),
+        NoteKind.ADVICE_REQUEST: manages_region_of(user, referral),
+    }
+    return {
+        note.pk
+        for note in notes
+        if may[note.kind] and note.author_id != user.pk and note_is_open(user, note)
+    }

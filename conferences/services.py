@@ -16,10 +16,14 @@ from conferences import notifications
 from conferences.models import (
     CONFERENCE_LIFECYCLE,
     FIRST_CONFERENCE_KINDS,
+    NOTE_LIFECYCLE,
+    NOTE_MAX_LENGTH,
     Attendance,
     Conference,
     ContactMoment,
     InformingProfessional,
+    NoteKind,
+    OversightNote,
     Participant,
 )
 from conferences.rules import invitations_open, schedulable_kinds
@@ -347,3 +351,105 @@ def preparation_summary(referral, moments):
         "days_since_last": (timezone.localdate() - last).days if last else None,
         "count": len(moments),
     }
+
+
+# Notes between the regional manager and the coordinator.
+
+NOTE_ANSWERED = gettext_lazy("This has already been answered.")
+
+
+def _note_text(text):
+    text = (text or "").strip()
+    if not text:
+        raise ValueError("A note needs a text.")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValueError(f"A note has at most {NOTE_MAX_LENGTH} characters.")
+    return text
+
+
+def _write_note(*, referral, actor, kind, text, contact_moment, event):
+    if contact_moment is not None and contact_moment.referral_id != referral.pk:
+        raise ValueError("That contact moment is not of this case.")
+    note = OversightNote.objects.create(
+        referral=referral,
+        contact_moment=contact_moment,
+        kind=kind,
+        text=_note_text(text),
+        author=actor,
+    )
+    details = {"note": note.pk}
+    if contact_moment is not None:
+        details["contact_on"] = contact_moment.on.isoformat()
+    record_event(referral=referral, actor=actor, kind=event, details=details)
+    return note
+
+
+@transaction.atomic
+def note_comment(*, referral, actor, text, contact_moment=None):
+    """The regional manager comments on the preparation, or on one of its contact
+    moments. Only a manager of the case's region, while the case is open and has a
+    coordinator (PermissionDenied otherwise); an empty text is a ValueError. Records
+    the event ``oversight_comment`` and mails the coordinator after the commit."""
+    referral = lock_case(referral)
+    require_action(
+        "conferences.comment_on_preparation",
+        actor,
+        referral,
+        refused=_("A comment needs an open case with a coordinator."),
+    )
+    note = _write_note(
+        referral=referral,
+        actor=actor,
+        kind=NoteKind.COMMENT,
+        text=text,
+        contact_moment=contact_moment,
+        event="oversight_comment",
+    )
+    notifications.on_commit_comment(note)
+    return note
+
+
+@transaction.atomic
+def note_ask_advice(*, referral, actor, text, contact_moment=None):
+    """The case's coordinator asks the region's managers for advice (optionally
+    about one contact moment). Only the accepted coordinator of an open case
+    (PermissionDenied otherwise). Records ``advice_requested`` and mails the
+    region's managers after the commit."""
+    referral = lock_case(referral)
+    require_action(
+        "conferences.ask_advice",
+        actor,
+        referral,
+        refused=_("Advice can only be asked on an open case."),
+    )
+    note = _write_note(
+        referral=referral,
+        actor=actor,
+        kind=NoteKind.ADVICE_REQUEST,
+        text=text,
+        contact_moment=contact_moment,
+        event="advice_requested",
+    )
+    notifications.on_commit_advice_requested(note)
+    return note
+
+
+@transaction.atomic
+def note_answer(*, note, actor, text):
+    """Answer a note, once: the coordinator answers a comment, a manager of the
+    region a request for advice (PermissionDenied for anyone else). A second answer
+    is a TransitionError and changes nothing. Records ``oversight_comment_answered``
+    or ``advice_answered`` and mails the note's author after the commit."""
+    referral = lock_case(note.referral)
+    note = OversightNote.objects.select_for_update().get(pk=note.pk)
+    note.referral = referral
+    require_action("conferences.answer_note", actor, note, refused=NOTE_ANSWERED)
+    note.answer = _note_text(text)
+    NOTE_LIFECYCLE.move(note, "answer", refused=str(NOTE_ANSWERED))
+    note.answered_by = actor
+    note.answered_at = timezone.now()
+    note.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    kind = "oversight_comment_answered" if note.is_comment else "advice_answered"
+    record_event(referral=referral, actor=actor, kind=kind, details={"note": note.pk})
+    notifications.on_commit_answered(note)
+    return note

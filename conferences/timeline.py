@@ -35,3 +35,30 @@ def _invitations(details, count):
         "Invitations of %(count)d people in the network updated",
         changed,
     ) % {"count": changed}
+
+
+# Notes between the regional manager and the coordinator: the sentence says that
+# there is one, never what it says (the timeline is read by more people).
+
+
+@describe("oversight_comment")
+def _oversight_comment(details, count):
+    contact_on = day(details.get("contact_on"))
+    if contact_on:
+        return _("Regional manager commented on the contact of %(day)s") % {"day": contact_on}
+    return _("Regional manager commented on the preparation")
+
+
+@describe("advice_requested")
+def _advice_requested(details, count):
+    return _("Coordinator asked the regional manager for advice")
+
+
+@describe("oversight_comment_answered")
+def _oversight_comment_answered(details, count):
+    return _("Coordinator answered the regional manager's comment")
+
+
+@describe("advice_answered")
+def _advice_answered(details, count):
+    return _("Regional manager answered the request for advice")

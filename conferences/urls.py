@@ -15,6 +15,13 @@ urlpatterns = [
         name="invitations_save",
     ),
     path("aanmeldingen/<int:pk>/conferentie/plannen/", views.schedule, name="schedule"),
+    path("aanmeldingen/<int:pk>/overleg/opmerking/", views.note_comment, name="note_comment"),
+    path("aanmeldingen/<int:pk>/overleg/advies/", views.note_ask_advice, name="note_ask_advice"),
+    path(
+        "aanmeldingen/<int:pk>/overleg/<int:note_pk>/antwoord/",
+        views.note_answer,
+        name="note_answer",
+    ),
     path("conferenties/<int:conference_pk>/agenda.ics", views.ics, name="ics"),
     path("conferenties/<int:conference_pk>/dag/", views.conference_day, name="day"),
     path("conferenties/<int:conference_pk>/wijzigen/", views.conference_change, name="change"),

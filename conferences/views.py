@@ -14,24 +14,28 @@ from conferences import services
 from conferences.calendar import conference_ics
 from conferences.drawing import legend, network_svg
 from conferences.forms import (
+    AnswerForm,
     ConferenceDayForm,
     ContactForm,
     InvitationsForm,
     MemberForm,
+    NoteForm,
     ProfessionalFormSet,
     ScheduleForm,
 )
-from conferences.models import Conference, ConferenceKind
+from conferences.models import Conference, ConferenceKind, OversightNote
 from conferences.rules import (
+    answerable_notes,
     can_prepare,
     can_view_network_details,
+    can_view_oversight_notes,
     can_view_preparation,
     invitations_open,
     schedulable_kinds,
 )
 from ekc.audit import AccessAction, log_access
 from ekc.editing import StaleEdit, refuse_stale, submit_once
-from ekc.rules import allowed, require
+from ekc.rules import allowed, require, require_actor
 from referrals.models import NetworkMember
 from referrals.selectors import get_referral_for
 from referrals.services import TransitionError
@@ -44,13 +48,23 @@ def _case(request, pk, check=can_view_preparation):
     return referral
 
 
-def preparation(request, pk, contact_form=None, member_form=None, invitations_form=None):
-    """The coordinator's case page: the referral's essentials, the log, the network,
-    the drawing and the schedule, on one page that works on a phone."""
+def preparation(
+    request,
+    pk,
+    contact_form=None,
+    member_form=None,
+    invitations_form=None,
+    note_form=None,
+    answer_form=None,
+):
+    """The coordinator's case page: the referral's essentials, the log, the notes
+    between manager and coordinator, the network, the drawing and the schedule, on
+    one page that works on a phone."""
     referral = _case(request, pk)
     log_access(request, referral, AccessAction.VIEW, detail={"page": "preparation"})
     members = list(referral.network_members.all())
     moments = list(referral.contact_moments.select_related("member"))
+    notes = _notes(request.user, referral, moments, note_form, answer_form)
     conferences = list(referral.conferences.prefetch_related("professionals"))
     restorative = is_restorative(referral, conferences)
     inviting = invitations_open(referral, conferences)
@@ -89,8 +103,48 @@ def preparation(request, pk, contact_form=None, member_form=None, invitations_fo
             or MemberForm(restorative=restorative, invitations_open=inviting),
             "invitations_form": invitations_form if can_invite else None,
             "restorative": restorative,
+            **notes,
         },
     )
+
+
+def _notes(user, referral, moments, note_form, answer_form):
+    """The notes between manager and coordinator for the page: each open one the
+    user may answer with its form, each contact moment with the notes about it, and
+    the form to write a comment (manager) or ask for advice (coordinator)."""
+    if not can_view_oversight_notes(user, referral):
+        for moment in moments:
+            moment.notes_about = []
+        return {"show_notes": False}
+    notes = list(referral.oversight_notes.select_related("author", "answered_by"))
+    by_moment = {}
+    for moment in moments:
+        moment.notes_about = by_moment.setdefault(moment.pk, [])
+    moment_of = {moment.pk: moment for moment in moments}
+    answering = answerable_notes(user, referral, notes)
+    for note in notes:
+        note.referral = referral
+        if note.contact_moment_id in moment_of:
+            # The moments are on the page already: no query per note.
+            note.contact_moment = moment_of[note.contact_moment_id]
+        by_moment.get(note.contact_moment_id, []).append(note)
+        if answer_form is not None and answer_form.note.pk == note.pk:
+            note.answer_form = answer_form
+        elif note.pk in answering:
+            note.answer_form = AnswerForm(note=note)
+    context = {"show_notes": True, "notes": notes, "note_form": None, "note_advice": False}
+    for advice, name in (
+        (False, "conferences.comment_on_preparation"),
+        (True, "conferences.ask_advice"),
+    ):
+        if allowed(name, user, referral):
+            context["note_form"] = note_form or NoteForm(
+                referral=referral, moments=moments, advice=advice
+            )
+            context["note_advice"] = advice
+            context["note_action"] = name
+            break
+    return context
 
 
 def _last_participants(conferences):
@@ -407,3 +461,66 @@ def conference_day(request, conference_pk):
             "is_today": timezone.localdate() == timezone.localtime(conference.starts_at).date(),
         },
     )
+
+
+def _note_add(request, pk, *, advice):
+    referral = get_referral_for(request.user, pk)
+    name = "conferences.ask_advice" if advice else "conferences.comment_on_preparation"
+    require_actor(name, request.user, referral)
+    form = NoteForm(request.POST, referral=referral, advice=advice)
+    if form.is_valid():
+        service = services.note_ask_advice if advice else services.note_comment
+        try:
+            service(
+                referral=referral,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                contact_moment=form.cleaned_data["contact_moment"],
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            if advice:
+                messages.success(request, _("Your question has been sent to the regional manager."))
+            else:
+                messages.success(request, _("Your comment has been sent to the coordinator."))
+            return redirect(reverse("conferences:preparation", args=[pk]) + "#overleg")
+    else:
+        messages.error(request, _("Not saved yet: check the fields marked in red."))
+    return preparation(request, pk, note_form=form)
+
+
+@require_POST
+@submit_once
+def note_comment(request, pk):
+    """The regional manager's comment on the contact log or the preparation."""
+    return _note_add(request, pk, advice=False)
+
+
+@require_POST
+@submit_once
+def note_ask_advice(request, pk):
+    """The coordinator's request for advice to the region's managers."""
+    return _note_add(request, pk, advice=True)
+
+
+@require_POST
+def note_answer(request, pk, note_pk):
+    """The one answer to a comment (by the coordinator) or a request for advice (by
+    a manager of the region). Answering again changes nothing and says why."""
+    referral = get_referral_for(request.user, pk)
+    require(can_view_oversight_notes(request.user, referral))
+    note = get_object_or_404(OversightNote, pk=note_pk, referral=referral)
+    note.referral = referral
+    require_actor("conferences.answer_note", request.user, note)
+    form = AnswerForm(request.POST, note=note)
+    if form.is_valid():
+        try:
+            services.note_answer(note=note, actor=request.user, text=form.cleaned_data["answer"])
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your answer has been sent."))
+        return redirect(reverse("conferences:preparation", args=[pk]) + f"#note-{note.pk}")
+    messages.error(request, _("Not saved yet: check the fields marked in red."))
+    return preparation(request, pk, answer_form=form)

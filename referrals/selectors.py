@@ -207,6 +207,9 @@ def referral_detail(user, pk):
             "consents__recorded_by",
             # Later apps' parts of the case page, reached through their relations.
             "conferences__professionals",
+            "oversight_notes__author",
+            "oversight_notes__answered_by",
+            "oversight_notes__contact_moment__member",
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
         )
         .get(pk=pk)

@@ -11,7 +11,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from conferences.models import ConferenceKind, InformingProfessional, LocationType
-from conferences.services import conference_hold, conference_schedule, contact_log, member_save
+from conferences.services import (
+    conference_hold,
+    conference_schedule,
+    contact_log,
+    member_save,
+    note_answer,
+    note_ask_advice,
+    note_comment,
+)
 from coordinators.models import ConflictOfInterest, Coordinator, DeclineReason
 from coordinators.services import assignment_accept, assignment_decline, assignment_propose
 from ekc.models import User
@@ -168,6 +176,7 @@ def seed_cases():
             made += 1
     _seed_rights_requests(manager)
     _seed_returning_families(manager)
+    _seed_oversight_notes(manager)
     return made
 
 
@@ -206,6 +215,47 @@ def _seed_returning_families(manager):
     )
     if registered:
         services.family_link(referral=registered, previous=stopped, actor=manager)
+
+
+def _seed_oversight_notes(manager):
+    """The regional manager looks on in the demo coordinator's preparation: an
+    answered comment on a contact, one still open, and a request for advice."""
+    referral = (
+        Referral.objects.filter(
+            status=CaseStatus.PREPARING,
+            assignments__coordinator__code="C001",
+            assignments__status="accepted",
+        )
+        .order_by("pk")
+        .first()
+    )
+    if referral is None:
+        return
+    coordinator_user = User.objects.get(email="coordinator@ekc.example")
+    moments = list(referral.contact_moments.order_by("on", "pk"))
+    answered = note_comment(
+        referral=referral,
+        actor=manager,
+        contact_moment=moments[0] if moments else None,
+        text="Goed dat je meteen langs bent gegaan. Heb je ook gevraagd wie de kinderen "
+        "zelf willen uitnodigen?",
+    )
+    note_answer(
+        note=answered,
+        actor=coordinator_user,
+        text="Ja, de oudste wil haar voetbaltrainer erbij. Die bel ik deze week.",
+    )
+    note_comment(
+        referral=referral,
+        actor=manager,
+        contact_moment=moments[-1] if moments else None,
+        text="Denk je aan een tolk voor oma? Plan de conferentie niet te laat.",
+    )
+    note_ask_advice(
+        referral=referral,
+        actor=coordinator_user,
+        text="Vader wil niet dat zijn broer komt. Hoe ga ik daarmee om?",
+    )
 
 
 def _seed_rights_requests(manager):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from conferences.selectors import open_advice_requests_for, open_comments_for
 from coordinators.selectors import open_region_requests_for, proposals_for, transfers_for
 from ekc.models import Role
 from ekc.rules import (
@@ -109,6 +110,10 @@ def home_work(user):
             .exclude(status__in=ENDED)
             .order_by("status_changed_at")[:20]
         )
+    if is_regional_manager(user):
+        work["advice_requests"] = list(open_advice_requests_for(user))
+    if is_coordinator(user):
+        work["open_comments"] = list(open_comments_for(user))
     if is_coordinator(user) or is_region_staff(user):
         work["due_evaluations"] = list(due_evaluations(user))
     if is_referrer(user):
@@ -136,4 +141,6 @@ def cases_on_home(work):
     cases += [plan.referral for plan in work.get("awaiting_decision", [])]
     cases += [moment.plan.referral for moment in work.get("due_evaluations", [])]
     cases += [asked.referral for asked in work.get("rights_requests", [])]
+    notes = work.get("advice_requests", []) + work.get("open_comments", [])
+    cases += [note.referral for note in notes]
     return cases

@@ -10,7 +10,7 @@ import rules
 from django.utils import timezone
 from zeal import zeal_ignore
 
-from conferences.services import contact_log
+from conferences.services import contact_log, note_ask_advice, note_comment
 from coordinators.models import Coordinator
 from coordinators.services import assignment_propose, transfer_propose
 from ekc.models import Organization, OrganizationType, Region
@@ -120,7 +120,7 @@ def build_world():
         manager, organization, profile, referrer=referrer
     )
     preparing = factories.assigned(manager, organization, profile, referrer=referrer)
-    contact_log(
+    moment = contact_log(
         referral=preparing,
         actor=coordinator,
         on=today,
@@ -128,6 +128,11 @@ def build_world():
         minutes=20,
         professional="Wijkteam",
     )
+    # The notes between manager and coordinator: one open of each kind.
+    note_comment(
+        referral=preparing, actor=manager, text="Sprak je al met oma?", contact_moment=moment
+    )
+    note_ask_advice(referral=preparing, actor=coordinator, text="Mag de buurman erbij?")
     cases["preparing"] = preparing
     cases["conference_scheduled"], _conference = factories.scheduled(
         manager, organization, profile, referrer=referrer

@@ -31,7 +31,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from pytest_playwright_axe import Axe
 
-from conferences.models import Conference
+from conferences.models import Conference, OversightNote
 from coordinators.models import (
     Assignment,
     Coordinator,
@@ -166,6 +166,9 @@ class Demo:
         for member in members.select_related("referral").order_by("pk"):
             first_members.setdefault(member.referral_id, member)
         self.members = _one_per(first_members.values(), key=lambda m: m.referral.status)
+        self.notes = _one_per(
+            OversightNote.objects.order_by("pk"), key=lambda n: f"{n.kind}/{n.status}"
+        )
         self.assignments = _one_per(
             Assignment.objects.filter(coordinator__code="C001").order_by("pk"),
             key=lambda a: a.status,
@@ -233,6 +236,8 @@ def _fills(name, params, demo):
         return [(s, {"pk": r.pk}) for s, r in demo.cases]
     if params == ("member_pk", "pk"):
         return [(s, {"pk": m.referral_id, "member_pk": m.pk}) for s, m in demo.members]
+    if params == ("note_pk", "pk"):
+        return [(s, {"pk": n.referral_id, "note_pk": n.pk}) for s, n in demo.notes]
     if params == ("conference_pk",):
         return [(s, {"conference_pk": c.pk}) for s, c in demo.conferences]
     if params == ("plan_pk",):

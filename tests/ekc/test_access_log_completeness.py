@@ -47,6 +47,9 @@ CASE_PAGES = {
     "conferences:ics",
     "conferences:day",
     "conferences:change",
+    "conferences:note_comment",
+    "conferences:note_ask_advice",
+    "conferences:note_answer",
     "plans:plan",
     "plans:version",
     "plans:start",
@@ -238,6 +241,9 @@ def _kwargs(name, case):
         return {"pk": case.pk, "version": plan.version} if plan else None
     if name in ("conferences:ics", "conferences:day", "conferences:change"):
         return {"conference_pk": conference.pk} if conference else None
+    if name == "conferences:note_answer":
+        note = case.oversight_notes.order_by("pk").first()
+        return {"pk": case.pk, "note_pk": note.pk} if note else None
     if name == "conferences:member_edit":
         return {"pk": case.pk, "member_pk": member.pk} if member else None
     if name in ("coordinators:accept", "coordinators:decline", "coordinators:withdraw"):

@@ -66,6 +66,9 @@ def _preparation(case):
         "conferences.change_conference": conferences,
         "conferences.hold_conference": conferences,
         "research.invite_to_surveys": [case],
+        "conferences.comment_on_preparation": [case],
+        "conferences.ask_advice": [case],
+        "conferences.answer_note": list(case.oversight_notes.select_related("referral")),
     }
 
 

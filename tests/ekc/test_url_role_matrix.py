@@ -22,6 +22,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conferences.services import note_ask_advice
 from coordinators import services as pool
 from coordinators.models import Leave, Transfer
 from ekc.models import Region
@@ -148,6 +149,7 @@ def world(regional_manager, organization, coordinator, referrer, liaison, admin_
         region=Region.objects.create(name="Friesland"),
         motivation="Dichtbij",
     )
+    note = note_ask_advice(referral=referral, actor=coordinator, text="Hoe betrek ik Tante Esra?")
     return {
         "pk": referral.pk,
         "plan_pk": plan.pk,
@@ -165,6 +167,7 @@ def world(regional_manager, organization, coordinator, referrer, liaison, admin_
         "evaluation_pk": evaluation.pk,
         "meeting_pk": meeting.pk,
         "region_request_pk": asked.pk,
+        "note_pk": note.pk,
     }
 
 

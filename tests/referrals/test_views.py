@@ -420,7 +420,8 @@ def test_case_page_query_count_does_not_grow(
     client.force_login(regional_manager)
     url = reverse("referrals:detail", args=[referral.pk])
     client.get(url)
-    # 19: the look for the family's earlier cases while the case is registered.
+    # 20: the look for the family's earlier cases while the case is registered, and
+    # the notes between manager and coordinator.
     with django_assert_num_queries(19):
         client.get(url)
     for i in range(20):

@@ -58,7 +58,8 @@ def test_home_query_count_does_not_grow_with_regions(
     from ekc.models import Region
 
     client.force_login(regional_manager)
-    # 12: one of them the open questions to serve the manager's regions.
+    # 13: the open questions to serve the manager's regions, and the coordinators'
+    # open requests for advice.
     with django_assert_num_queries(12):
         client.get(reverse("home"))
     regional_manager.regions.add(*[Region.objects.create(name=f"R{i}") for i in range(20)])
