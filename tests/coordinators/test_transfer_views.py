@@ -179,10 +179,10 @@ def test_case_page_with_a_transfer_query_count_does_not_grow(
     client.force_login(regional_manager)
     url = reverse("referrals:detail", args=[case.pk])
     client.get(url)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         client.get(url)
     factories.network(case, case.assignments.get(status="accepted").coordinator.user, size=10)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         client.get(url)
 
 
@@ -202,11 +202,11 @@ def test_home_with_transfers_query_count_does_not_grow(
     asked()
     client.force_login(new.user)
     client.get(reverse("home"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(reverse("home"))
     for _ in range(5):
         asked()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("home"))
     assert len(response.context["work"]["transfers"]) == 6
 
