@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conferences import views
+from conferences import oversight_views, views
 
 app_name = "conferences"
 
@@ -15,11 +15,19 @@ urlpatterns = [
         name="invitations_save",
     ),
     path("aanmeldingen/<int:pk>/conferentie/plannen/", views.schedule, name="schedule"),
-    path("aanmeldingen/<int:pk>/overleg/opmerking/", views.note_comment, name="note_comment"),
-    path("aanmeldingen/<int:pk>/overleg/advies/", views.note_ask_advice, name="note_ask_advice"),
+    path(
+        "aanmeldingen/<int:pk>/overleg/opmerking/",
+        oversight_views.note_comment,
+        name="note_comment",
+    ),
+    path(
+        "aanmeldingen/<int:pk>/overleg/advies/",
+        oversight_views.note_ask_advice,
+        name="note_ask_advice",
+    ),
     path(
         "aanmeldingen/<int:pk>/overleg/<int:note_pk>/antwoord/",
-        views.note_answer,
+        oversight_views.note_answer,
         name="note_answer",
     ),
     path("conferenties/<int:conference_pk>/agenda.ics", views.ics, name="ics"),
