@@ -198,63 +198,59 @@ def _edit(request, form, *, update, done, pk):
     return None
 
 
-def training_edit(request, pk):
-    training = get_object_or_404(
-        Training.objects.select_related("coordinator__user").prefetch_related(
+def _record_item_edit(request, model, pk, *, form_class, update, done, page, title):
+    """Change one course or evaluation of a coordinator's record (``update`` is the
+    service, called with the item and the form's data)."""
+    item = get_object_or_404(
+        model.objects.select_related("coordinator__user").prefetch_related(
             "coordinator__user__regions"
         ),
         pk=pk,
     )
-    coordinator = training.coordinator
+    coordinator = item.coordinator
     if not can_record_pool(request.user, coordinator):
         raise Http404
-    form = TrainingForm(request.POST or None, instance=training)
+    form = form_class(request.POST or None, instance=item)
     response = _edit(
         request,
         form,
-        update=lambda **data: services.training_update(
-            training=training, actor=request.user, **data
-        ),
-        done=_("The course has been saved."),
+        update=lambda **data: update(item, actor=request.user, **data),
+        done=done,
         pk=coordinator.pk,
     )
     if response:
         return response
-    log_access(request, coordinator, AccessAction.VIEW, detail={"page": "training_edit"})
+    log_access(request, coordinator, AccessAction.VIEW, detail={"page": page})
     return render(
         request,
         "coordinators/record_edit.html",
-        {"coordinator": coordinator, "form": form, "title": _("Change a course")},
+        {"coordinator": coordinator, "form": form, "title": title},
+    )
+
+
+def training_edit(request, pk):
+    return _record_item_edit(
+        request,
+        Training,
+        pk,
+        form_class=TrainingForm,
+        update=lambda training, **kw: services.training_update(training=training, **kw),
+        done=_("The course has been saved."),
+        page="training_edit",
+        title=_("Change a course"),
     )
 
 
 def evaluation_edit(request, pk):
-    evaluation = get_object_or_404(
-        Evaluation.objects.select_related("coordinator__user").prefetch_related(
-            "coordinator__user__regions"
-        ),
-        pk=pk,
-    )
-    coordinator = evaluation.coordinator
-    if not can_record_pool(request.user, coordinator):
-        raise Http404
-    form = EvaluationForm(request.POST or None, instance=evaluation)
-    response = _edit(
+    return _record_item_edit(
         request,
-        form,
-        update=lambda **data: services.evaluation_update(
-            evaluation=evaluation, actor=request.user, **data
-        ),
+        Evaluation,
+        pk,
+        form_class=EvaluationForm,
+        update=lambda evaluation, **kw: services.evaluation_update(evaluation=evaluation, **kw),
         done=_("The evaluation has been saved."),
-        pk=coordinator.pk,
-    )
-    if response:
-        return response
-    log_access(request, coordinator, AccessAction.VIEW, detail={"page": "evaluation_edit"})
-    return render(
-        request,
-        "coordinators/record_edit.html",
-        {"coordinator": coordinator, "form": form, "title": _("Change an evaluation")},
+        page="evaluation_edit",
+        title=_("Change an evaluation"),
     )
 
 
