@@ -143,6 +143,8 @@ RULES = {
             ]
         ),
     ),
+    # What manager and coordinator wrote each other about the family.
+    "conferences.OversightNote": Rule(case="referral", delete=True),
     "conferences.ContactMoment": Rule(
         case="referral",
         clear={"note": "", "professional": "", "member": None},

@@ -219,7 +219,6 @@ def _today():
     return timezone.localdate()
 
 
-@transaction.atomic
 def _is_earlier(case, than):
     """Whether ``case`` was referred before ``than`` (created before, for a draft)."""
     if case.referred_on and than.referred_on:
@@ -275,6 +274,7 @@ def family_unlink(*, referral, actor):
     return referral
 
 
+@transaction.atomic
 def referral_submit(*, referral, actor):
     """The referrer hands a finished draft to the region; it waits as "submitted"."""
     referral = lock_case(referral)

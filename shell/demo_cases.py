@@ -28,7 +28,7 @@ from plans.models import Decision, UnmetBound
 from privacy.models import Requester, RequestKind
 from privacy.services import rights_request_record
 from referrals import services
-from referrals.lifecycle import CaseStatus
+from referrals.lifecycle import AssignmentStatus, CaseStatus
 from referrals.models import (
     CaseEvent,
     InvolvedProfessional,
@@ -224,7 +224,7 @@ def _seed_oversight_notes(manager):
         Referral.objects.filter(
             status=CaseStatus.PREPARING,
             assignments__coordinator__code="C001",
-            assignments__status="accepted",
+            assignments__status=AssignmentStatus.ACCEPTED,
         )
         .order_by("pk")
         .first()

@@ -254,13 +254,13 @@ def test_case_page_with_matches_pins_its_queries(
     client.force_login(regional_manager)
     url = reverse("referrals:detail", args=[new.pk])
     client.get(url)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         assert "Koppel aan" in client.get(url).content.decode()
     for year in range(2010, 2016):
         earlier_case(
             regional_manager, organization, EARLIER.replace(year=year), main_persons=[PERSON]
         )
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         client.get(url)
 
 
