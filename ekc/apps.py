@@ -9,6 +9,10 @@ class EkcConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from ekc.family_languages import install_lang_info
+
+        install_lang_info()
+
         from ekc.models import Organization, Region, User
 
         # Who holds which role and where is itself worth a history.

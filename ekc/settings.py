@@ -401,6 +401,13 @@ PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default="") or f"ekc-pseudonym:{SECRET_
 SURVEY_VALID_DAYS = env.int("SURVEY_VALID_DAYS", default=30)
 SURVEY_REMINDER_DAYS = env.int("SURVEY_REMINDER_DAYS", default=10)
 
+# The family portal (portal/): a family member's access ends this many days after
+# the case is closed; a session there lasts at most FAMILY_SESSION_MINUTES, and
+# FAMILY_CODE_ATTEMPTS wrong codes lock the access.
+FAMILY_ACCESS_DAYS_AFTER_CLOSE = env.int("FAMILY_ACCESS_DAYS_AFTER_CLOSE", default=365)
+FAMILY_SESSION_MINUTES = env.int("FAMILY_SESSION_MINUTES", default=30)
+FAMILY_CODE_ATTEMPTS = 5
+
 # The address users reach EKC at, for links in email (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EKC <noreply@ekc.local>")
